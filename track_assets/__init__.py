@@ -1,0 +1,1 @@
+"""track_assets: enrich the tracks of Spotify playlists for music-publishing teams."""
