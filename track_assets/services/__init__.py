@@ -1,0 +1,1 @@
+"""One folder per external system: plain clients and their parsing (no Dagster, no database)."""

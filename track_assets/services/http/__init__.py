@@ -1,0 +1,32 @@
+"""The shared HTTP layer of every service client: retries, token refresh, rate limits, counters."""
+
+from track_assets.services.http.auth import TokenProvider
+from track_assets.services.http.client import DEFAULT_TIMEOUT, ServiceHttpClient
+from track_assets.services.http.counters import RequestCounters, Snapshot, snapshot_delta
+from track_assets.services.http.errors import (
+    RetryAfterTooLong,
+    ServiceError,
+    ServiceUnavailable,
+    Unauthorized,
+)
+from track_assets.services.http.rate_limit import FileRateLimiter, NullRateLimiter, RateLimiter
+from track_assets.services.http.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RETRYABLE_STATUSES",
+    "FileRateLimiter",
+    "NullRateLimiter",
+    "RateLimiter",
+    "RequestCounters",
+    "RetryAfterTooLong",
+    "RetryPolicy",
+    "ServiceError",
+    "ServiceHttpClient",
+    "ServiceUnavailable",
+    "Snapshot",
+    "TokenProvider",
+    "Unauthorized",
+    "parse_retry_after",
+    "snapshot_delta",
+]

@@ -1,0 +1,164 @@
+"""The HTTP client every service client is built on: retries, 401 refresh, rate limits, counts."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from track_assets.services.http.auth import TokenProvider
+from track_assets.services.http.counters import RequestCounters
+from track_assets.services.http.errors import RetryAfterTooLong, ServiceUnavailable, Unauthorized
+from track_assets.services.http.rate_limit import NullRateLimiter, RateLimiter
+from track_assets.services.http.retry import RetryPolicy, parse_retry_after
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+# Transport errors that say nothing about the network and would fail again identically.
+_NOT_RETRYABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+
+
+class ServiceHttpClient:
+    """An httpx client for one service that retries transient failures and counts every request.
+
+    Non-retryable responses (2xx, 3xx, 4xx other than a second 401) are returned as they are;
+    the service client decides what they mean.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        *,
+        token_provider: TokenProvider | None = None,
+        rate_limiter: RateLimiter | None = None,
+        counters: RequestCounters | None = None,
+        retry_policy: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.service = service
+        self.base_url = base_url
+        self.counters = counters if counters is not None else RequestCounters()
+        self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        self._token_provider = token_provider
+        self._rate_limiter = rate_limiter if rate_limiter is not None else NullRateLimiter()
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng if rng is not None else random.Random()
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
+
+    def get(self, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, endpoint=endpoint, **httpx_kwargs)
+
+    def post(
+        self, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any
+    ) -> httpx.Response:
+        return self.request("POST", path, endpoint=endpoint, **httpx_kwargs)
+
+    def request(
+        self, method: str, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any
+    ) -> httpx.Response:
+        """Send a request, retrying 429/5xx/network errors and refreshing the token once on 401.
+
+        `endpoint` is the low-cardinality counter label (e.g. "GET /v1/tracks/{id}"); it
+        defaults to the method and raw path. Raises RetryAfterTooLong, ServiceUnavailable or
+        Unauthorized (all ServiceError).
+        """
+        method = method.upper()
+        label = endpoint or f"{method} {path}"
+        failures = 0
+        sent = 0
+        refreshed = False
+        while True:
+            sent += 1
+            try:
+                response = self._send(method, path, label, httpx_kwargs)
+            except httpx.TransportError as error:
+                if isinstance(error, _NOT_RETRYABLE):
+                    raise
+                failures += 1
+                if failures >= self.retry_policy.max_attempts:
+                    last = f"{type(error).__name__}: {error}"
+                    raise self._unavailable(label, last, sent) from error
+                delay = self.retry_policy.backoff_delay(failures, self._rng)
+            else:
+                if response.status_code == 401 and self._token_provider is not None:
+                    if refreshed:
+                        raise Unauthorized(service=self.service, endpoint=label)
+                    self._token_provider.refresh()
+                    self.counters.record_token_refresh(self.service)
+                    refreshed = True
+                    continue
+                if response.status_code not in self.retry_policy.retry_statuses:
+                    return response
+                failures += 1
+                delay = self._delay_after(response, label, failures, sent)
+            self.counters.record_retry(self.service)
+            started = self._clock()
+            self._sleep(delay)
+            self.counters.record_backoff(self.service, self._clock() - started)
+
+    def _delay_after(self, response: httpx.Response, label: str, failures: int, sent: int) -> float:
+        """Seconds to wait after a retryable response, or the error that ends the request."""
+        policy = self.retry_policy
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        # Checked before the attempt budget: a lockout is the more useful thing to report.
+        if retry_after is not None and retry_after > policy.max_retry_after:
+            raise RetryAfterTooLong(
+                service=self.service,
+                endpoint=label,
+                status=status,
+                retry_after=retry_after,
+                max_retry_after=policy.max_retry_after,
+            )
+        if failures >= policy.max_attempts:
+            raise self._unavailable(label, f"HTTP {status}", sent)
+        if retry_after is not None:
+            return retry_after
+        return policy.backoff_delay(failures, self._rng)
+
+    def _send(
+        self, method: str, path: str, label: str, httpx_kwargs: Mapping[str, Any]
+    ) -> httpx.Response:
+        """One attempt: wait for the rate limiter, authenticate, send, count the outcome."""
+        waited = self._rate_limiter.acquire()
+        if waited:
+            self.counters.record_rate_limit_wait(self.service, waited)
+        kwargs = dict(httpx_kwargs)
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        if self._token_provider is not None:
+            provider = self._token_provider
+            headers.update(provider.auth_headers(provider.token()))
+        try:
+            response = self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as error:
+            self.counters.record(self.service, label, f"error:{type(error).__name__}")
+            raise
+        self.counters.record(self.service, label, response.status_code)
+        return response
+
+    def _unavailable(self, label: str, last: str, attempts: int) -> ServiceUnavailable:
+        return ServiceUnavailable(
+            service=self.service,
+            endpoint=label,
+            base_url=self.base_url,
+            last=last,
+            attempts=attempts,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ServiceHttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
