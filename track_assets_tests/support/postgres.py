@@ -63,7 +63,16 @@ class PostgresServer:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self._run_as, str(self._bin / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+            [
+                *self._run_as,
+                str(self._bin / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
             check=False,
             capture_output=True,
         )
@@ -85,8 +94,20 @@ def start_postgres() -> PostgresServer:
             os.chown(path, account.pw_uid, account.pw_gid)
     user = "postgres"
     subprocess.run(
-        [*run_as, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", user, "-A", "trust",
-         "--no-sync", "-E", "UTF8", "--locale=C"],
+        [
+            *run_as,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            user,
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
         check=True,
         capture_output=True,
     )
@@ -96,8 +117,20 @@ def start_postgres() -> PostgresServer:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     subprocess.run(
-        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options,
-         "-l", str(root / "postgres.log"), "-w", "-t", "30", "start"],
+        [
+            *run_as,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(root / "postgres.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )
