@@ -1,0 +1,1 @@
+"""Tests of the sandbox: server base, catalog, emulators."""
