@@ -1,0 +1,1 @@
+"""The system of record: tables, migrations, engine setup and idempotent repository functions."""

@@ -1,0 +1,70 @@
+"""Chartmetric tracks and which of them (one ISRC can map to several) each track uses."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from track_assets.db.records import ChartmetricTrack
+from track_assets.db.statements import known_values, upsert_row
+from track_assets.db.tables import chartmetric_tracks, track_chartmetric
+
+
+def upsert_chartmetric_track(
+    conn: Connection, track: ChartmetricTrack, *, clear: Collection[str] = ()
+) -> None:
+    """Insert or update one Chartmetric track; None fields keep the stored values."""
+    values = known_values(track.as_values(), chartmetric_tracks, clear)
+    upsert_row(conn, chartmetric_tracks, values, key=("chartmetric_id",))
+
+
+def get_chartmetric_track(conn: Connection, chartmetric_id: int) -> ChartmetricTrack | None:
+    row = conn.execute(
+        select(chartmetric_tracks).where(chartmetric_tracks.c.chartmetric_id == chartmetric_id)
+    ).first()
+    return ChartmetricTrack.from_row(row) if row is not None else None
+
+
+def link_track_chartmetric(
+    conn: Connection,
+    track_id: str,
+    chartmetric_id: int,
+    *,
+    is_chosen: bool = False,
+    matched_isrc: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record a Chartmetric candidate for a track; choosing one un-chooses the others."""
+    if is_chosen:
+        conn.execute(
+            update(track_chartmetric)
+            .where(
+                track_chartmetric.c.track_id == track_id,
+                track_chartmetric.c.chartmetric_id != chartmetric_id,
+                track_chartmetric.c.is_chosen.is_(True),
+            )
+            .values(is_chosen=False)
+        )
+    values = known_values(
+        {
+            "track_id": track_id,
+            "chartmetric_id": chartmetric_id,
+            "is_chosen": is_chosen,
+            "matched_isrc": matched_isrc,
+        },
+        track_chartmetric,
+    )
+    upsert_row(conn, track_chartmetric, values, key=("track_id", "chartmetric_id"), now=now)
+
+
+def track_chartmetric_ids(conn: Connection, track_id: str) -> list[tuple[int, bool]]:
+    """(chartmetric_id, is_chosen) for each candidate of the track, the chosen one first."""
+    rows = conn.execute(
+        select(track_chartmetric.c.chartmetric_id, track_chartmetric.c.is_chosen)
+        .where(track_chartmetric.c.track_id == track_id)
+        .order_by(track_chartmetric.c.is_chosen.desc(), track_chartmetric.c.chartmetric_id)
+    )
+    return [(row.chartmetric_id, row.is_chosen) for row in rows]
