@@ -1,0 +1,192 @@
+"""`track-assets`: manage the database and the tracked playlists from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from track_assets.playlist_refs import InvalidPlaylistRef, PlaylistRef, parse_playlist_ref
+from track_assets.settings import ConfigurationError, load_settings
+
+
+class _Commands(click.Group):
+    """Turns the errors a user can fix (configuration, bad input) into one clear line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Enrich the tracks of Spotify playlists (see README.md)."""
+
+
+@main.group()
+def db() -> None:
+    """The track_assets database."""
+
+
+@db.command("upgrade")
+@click.option(
+    "--url", help="Database URL (default: TRACK_ASSETS_DATABASE_URL or SQLite in DAGSTER_HOME)."
+)
+def db_upgrade(url: str | None) -> None:
+    """Create or migrate the database schema to the latest revision."""
+    from track_assets.db.engine import make_engine
+    from track_assets.db.migrate import current_revision, upgrade_to_head
+
+    engine = make_engine(url or _settings().database_url)
+    before = current_revision(engine)
+    upgrade_to_head(engine)
+    after = current_revision(engine)
+    click.echo(f"{_redacted(engine.url)}: {before or 'empty'} -> {after}")
+
+
+@main.group()
+def playlists() -> None:
+    """The tracked playlists (the `playlists` partitions of the Dagster instance)."""
+
+
+@playlists.command("add")
+@click.argument("refs", nargs=-1, required=True)
+def playlists_add(refs: tuple[str, ...]) -> None:
+    """Track playlists given as URLs, spotify:playlist: URIs or bare ids."""
+    parsed = _parse_all(refs)
+    instance = _instance()
+    with _connection() as conn:
+        from track_assets.db.repository import upsert_playlist
+
+        for ref in parsed:
+            upsert_playlist(
+                conn,
+                spotify_playlist_id=ref.playlist_id,
+                url=ref.url,
+                is_editorial=ref.is_editorial,
+            )
+    from track_assets.defs.partitions import PLAYLISTS_PARTITION
+
+    known = set(instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
+    new = [ref.playlist_id for ref in parsed if ref.playlist_id not in known]
+    if new:
+        instance.add_dynamic_partitions(PLAYLISTS_PARTITION, new)
+    for ref in parsed:
+        state = "added" if ref.playlist_id in new else "already tracked"
+        click.echo(f"{ref.playlist_id}  {state}  {ref.url}")
+
+
+@playlists.command("remove")
+@click.argument("refs", nargs=-1, required=True)
+def playlists_remove(refs: tuple[str, ...]) -> None:
+    """Stop tracking playlists. Their tracks and history stay in the database."""
+    parsed = _parse_all(refs)
+    instance = _instance()
+    from track_assets.defs.partitions import PLAYLISTS_PARTITION
+
+    known = set(instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
+    with _connection() as conn:
+        from track_assets.db.repository import mark_playlist_removed
+
+        for ref in parsed:
+            found = mark_playlist_removed(conn, ref.playlist_id)
+            if ref.playlist_id in known:
+                instance.delete_dynamic_partition(PLAYLISTS_PARTITION, ref.playlist_id)
+            state = "removed" if found or ref.playlist_id in known else "was not tracked"
+            click.echo(f"{ref.playlist_id}  {state}")
+
+
+@playlists.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def playlists_list(as_json: bool) -> None:
+    """The tracked playlists, with when each was last fetched."""
+    from track_assets.defs.partitions import PLAYLISTS_PARTITION
+
+    partitions = set(_instance().get_dynamic_partitions(PLAYLISTS_PARTITION))
+    with _connection() as conn:
+        from track_assets.db.repository import list_playlists
+
+        rows = list_playlists(conn)
+    records = [
+        {
+            "playlist_id": row.spotify_playlist_id,
+            "name": row.name,
+            "url": row.url,
+            "last_fetched_at": row.last_fetched_at.isoformat() if row.last_fetched_at else None,
+            "partition": row.spotify_playlist_id in partitions,
+        }
+        for row in rows
+    ]
+    # A partition added in the UI has no row until the watch sensor sees it; list it anyway.
+    listed = {record["playlist_id"] for record in records}
+    records += [
+        {
+            "playlist_id": key,
+            "name": None,
+            "url": PlaylistRef(key).url,
+            "last_fetched_at": None,
+            "partition": True,
+        }
+        for key in sorted(partitions - listed)
+    ]
+    if as_json:
+        click.echo(json.dumps(records, indent=2))
+        return
+    if not records:
+        click.echo("No playlists tracked. Add one with: track-assets playlists add <url>")
+        return
+    for record in records:
+        fetched = record["last_fetched_at"] or "never fetched"
+        click.echo(f"{record['playlist_id']}  {fetched:25}  {record['name'] or ''}")
+
+
+def _parse_all(refs: tuple[str, ...]) -> list[PlaylistRef]:
+    parsed, errors = [], []
+    for ref in refs:
+        try:
+            parsed.append(parse_playlist_ref(ref))
+        except InvalidPlaylistRef as error:
+            errors.append(str(error))
+    if errors:
+        raise click.UsageError("\n".join(errors))
+    return parsed
+
+
+def _settings():
+    return load_settings()
+
+
+def _instance():
+    import dagster as dg
+
+    settings = _settings()
+    if (
+        not (settings.dagster_home / "dagster.yaml").exists()
+        and "DAGSTER_HOME" not in settings.environ
+    ):
+        raise click.ClickException(
+            "DAGSTER_HOME is not set and ./dagster_home has no dagster.yaml; "
+            'run from the project folder or export DAGSTER_HOME="$PWD/dagster_home"'
+        )
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def _connection():
+    from track_assets.db.engine import make_engine
+    from track_assets.db.migrate import ensure_schema
+
+    engine = make_engine(_settings().database_url)
+    ensure_schema(engine)
+    return engine.begin()
+
+
+def _redacted(url) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

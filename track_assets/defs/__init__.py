@@ -1,0 +1,1 @@
+"""Dagster objects only (thin): partitions, assets per phase, jobs, sensors, schedules, resources."""

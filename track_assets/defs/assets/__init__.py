@@ -1,0 +1,1 @@
+"""One asset module per phase."""
