@@ -1,0 +1,1 @@
+"""The emulated services, one module (or package) each, over the shared sandbox server base."""
