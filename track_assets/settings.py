@@ -130,6 +130,12 @@ class Settings:
 
 def _sandbox_service(name: str, runtime_file: Path) -> ServiceSettings:
     runtime = read_sandbox_runtime(runtime_file)
+    pid = runtime.get("pid")
+    if isinstance(pid, int) and not _process_alive(pid):
+        raise SandboxNotRunning(
+            f"The sandbox that wrote {runtime_file} (pid {pid}) is no longer running. Start one "
+            "with `track-assets sandbox serve` (`make dev` and `make demo` do this)."
+        )
     services = runtime.get("services", {})
     if name not in services:
         raise SandboxNotRunning(
@@ -142,6 +148,16 @@ def _sandbox_service(name: str, runtime_file: Path) -> ServiceSettings:
         dict(services[name].get("credentials", {})),
         sandbox=True,
     )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
 
 
 def read_sandbox_runtime(runtime_file: Path) -> dict:

@@ -1,4 +1,6 @@
 import json
+import os
+import subprocess
 
 import pytest
 
@@ -61,6 +63,17 @@ def test_no_sandbox_running_says_how_to_start_one(home):
     settings = load_settings({"DAGSTER_HOME": str(home)})
     with pytest.raises(SandboxNotRunning, match="track-assets sandbox serve"):
         settings.service("mlc")
+
+
+def test_a_sandbox_that_died_without_cleaning_up_is_reported_not_used(home):
+    dead = subprocess.Popen(["true"])  # reaped below: its pid names no running process
+    dead.wait()
+    home.mkdir(parents=True)
+    (home / "sandbox.json").write_text(json.dumps({**SANDBOX_RUNTIME, "pid": dead.pid}))
+    with pytest.raises(SandboxNotRunning, match=f"pid {dead.pid}.* no longer running"):
+        load_settings({"DAGSTER_HOME": str(home)}).service("chartmetric")
+    (home / "sandbox.json").write_text(json.dumps({**SANDBOX_RUNTIME, "pid": os.getpid()}))
+    assert load_settings({"DAGSTER_HOME": str(home)}).service("chartmetric").sandbox
 
 
 def test_credentials_select_the_real_service_with_real_base_urls(home):

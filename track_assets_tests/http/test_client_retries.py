@@ -43,6 +43,25 @@ def test_retry_after_is_honoured(server: ScriptedServer) -> None:
     assert gaps(server, "/v1/tracks")[0] >= 1.0
 
 
+def test_a_service_specific_wait_header_replaces_retry_after(server: ScriptedServer) -> None:
+    # Chartmetric answers 429 with X-RateLimit-Reset (a Unix time), not Retry-After.
+    reset_at = 1_900_000_000.0
+    server.script(
+        "/api/track/1",
+        Canned(429, {"X-RateLimit-Reset": str(int(reset_at))}),
+        Canned(200, body={"obj": {}}),
+    )
+    sleep = RecordingSleep()
+
+    def until_reset(response: httpx.Response) -> float | None:
+        reset = response.headers.get("X-RateLimit-Reset")
+        return None if reset is None else float(reset) - (reset_at - 2.5)
+
+    with client_for(server.url, sleep=sleep, retry_after=until_reset) as client:
+        assert client.get("/api/track/1").status_code == 200
+    assert sleep.calls == [2.5]
+
+
 def test_missing_or_zero_retry_after_falls_back_to_growing_backoff(server: ScriptedServer) -> None:
     server.script(
         "/v1/tracks",

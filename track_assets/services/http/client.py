@@ -21,11 +21,17 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _NOT_RETRYABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 
+def retry_after_header(response: httpx.Response) -> float | None:
+    """Seconds to wait from a standard Retry-After header, or None when absent or unusable."""
+    return parse_retry_after(response.headers.get("Retry-After"))
+
+
 class ServiceHttpClient:
     """An httpx client for one service that retries transient failures and counts every request.
 
     Non-retryable responses (2xx, 3xx, 4xx other than a second 401) are returned as they are;
-    the service client decides what they mean.
+    the service client decides what they mean. `retry_after` reads the wait a retryable
+    response asks for (default: the Retry-After header; Chartmetric sends X-RateLimit-Reset).
     """
 
     def __init__(
@@ -42,6 +48,7 @@ class ServiceHttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        retry_after: Callable[[httpx.Response], float | None] | None = None,
     ) -> None:
         self.service = service
         self.base_url = base_url
@@ -52,6 +59,7 @@ class ServiceHttpClient:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
+        self._retry_after = retry_after or retry_after_header
         self._http = httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
 
     def get(self, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any) -> httpx.Response:
@@ -109,7 +117,7 @@ class ServiceHttpClient:
         """Seconds to wait after a retryable response, or the error that ends the request."""
         policy = self.retry_policy
         status = response.status_code
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = self._retry_after(response)
         # Checked before the attempt budget: a lockout is the more useful thing to report.
         if retry_after is not None and retry_after > policy.max_retry_after:
             raise RetryAfterTooLong(
