@@ -47,6 +47,7 @@ class InjectedError:
     status: int
     message: str
     retry_after: int | None = None  # seconds; the injector also sets the Retry-After header
+    path: str = ""  # the request's path, for services whose error shape differs by host/path
 
 
 # Renders the service's own error body for an injected status (Spotify JSON, MusicBrainz XML...).
@@ -329,13 +330,13 @@ class FaultInjector:
             self._counters.record_fault(planned.counter_label)
         return planned
 
-    def render(self, status: int, retry_after: int | None = None) -> Response:
+    def render(self, status: int, retry_after: int | None = None, path: str = "") -> Response:
         """The service's error response for `status`, with Retry-After when given."""
         try:
             message = HTTPStatus(status).phrase
         except ValueError:
             message = "Error"
-        response = self.renderer(InjectedError(status, message, retry_after))
+        response = self.renderer(InjectedError(status, message, retry_after, path))
         if retry_after is not None and "retry-after" not in response.headers:
             response.headers["Retry-After"] = str(retry_after)
         return response
@@ -411,7 +412,9 @@ class FaultMiddleware:
         if planned is None:
             await self._app(scope, receive, send)
         elif planned.kind is FaultKind.STATUS:
-            response = self._injector.render(planned.status, planned.retry_after)
+            response = self._injector.render(
+                planned.status, planned.retry_after, scope.get("path", "")
+            )
             await response(scope, receive, send)
         elif planned.kind is FaultKind.RESET:
             raise DropConnection

@@ -737,6 +737,16 @@ def test_injected_errors_reach_the_client_in_spotify_shape(
     assert client.get(f"/tracks/{TRACK}").status_code == 200  # only the next request
 
 
+def test_an_injected_error_on_the_token_endpoint_has_the_accounts_shape(fresh):
+    server, _ = fresh
+    server.faults("spotify_api").fail_next(status=503)
+    failed = httpx.post(
+        server.base_url("spotify_api") + "/api/token", data=GRANT, headers=basic_auth(server)
+    )
+    assert failed.status_code == 503
+    assert failed.json() == {"error": "server_error", "error_description": "Service Unavailable"}
+
+
 def test_an_endpoint_scoped_fault_waits_for_that_endpoint(fresh):
     server, client = fresh
     server.faults("spotify_api").fail_next(2, status=502, endpoint="/v1/tracks/{id}")

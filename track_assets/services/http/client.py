@@ -136,15 +136,19 @@ class ServiceHttpClient:
     def _send(
         self, method: str, path: str, label: str, httpx_kwargs: Mapping[str, Any]
     ) -> httpx.Response:
-        """One attempt: wait for the rate limiter, authenticate, send, count the outcome."""
-        waited = self._rate_limiter.acquire()
-        if waited:
-            self.counters.record_rate_limit_wait(self.service, waited)
+        """One attempt: authenticate, wait for the rate limiter, send, count the outcome.
+
+        The token comes first: fetching it may itself take a slot of the same limiter (as
+        Chartmetric's /api/token does), and a slot taken before that would be spent early.
+        """
         kwargs = dict(httpx_kwargs)
         headers = httpx.Headers(kwargs.pop("headers", None))
         if self._token_provider is not None:
             provider = self._token_provider
             headers.update(provider.auth_headers(provider.token()))
+        waited = self._rate_limiter.acquire()
+        if waited:
+            self.counters.record_rate_limit_wait(self.service, waited)
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as error:

@@ -94,7 +94,15 @@ def accounts_error(status: int, error: str, description: str) -> Response:
 
 
 def render_injected_error(error: InjectedError) -> Response:
-    """Error renderer for injected faults: a 429 says what the rolling window says."""
+    """Error renderer for injected faults: a 429 says what the rolling window says; the
+    accounts service (`/api/token`) answers in its own RFC 6749 shape."""
+    if error.path.startswith("/api/token"):
+        body = {"error": "server_error", "error_description": error.message}
+        return Response(
+            json.dumps(body, separators=(",", ":")),
+            status_code=error.status,
+            media_type="application/json",
+        )
     if error.status == 429:
         message = RATE_LIMITED
     else:

@@ -1,0 +1,1 @@
+"""Tests of the service clients, against the sandbox emulators and the recorded responses."""

@@ -1,0 +1,1 @@
+"""Tests of the Chartmetric client against the Chartmetric emulator over real HTTP."""

@@ -1,0 +1,135 @@
+"""Parsing Chartmetric bodies: the real recorded envelope, tolerated variants, malformed input."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from track_assets.services.chartmetric import MalformedResponse
+from track_assets.services.chartmetric.client import wait_for_rate_limit_reset
+from track_assets.services.chartmetric.parsing import (
+    parse_ids,
+    parse_playlist_search,
+    parse_playlist_tracks,
+    parse_stats,
+    parse_token,
+    parse_track,
+)
+from track_assets_tests.support.reference import reference_json
+
+EP = "GET /test"
+
+
+def _body(data: object) -> bytes:
+    return json.dumps(data).encode()
+
+
+def test_the_documented_token_example_parses():
+    example = reference_json("chartmetric/docs-examples/post-api-token_200_apidocs-example.json")
+    grant = parse_token(_body(example), "POST /api/token")
+    assert grant.token == example["token"] and grant.expires_in == 3600.0
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (b'{"obj": {"na', "(body)"),  # cut off, as the fault injector does
+        (_body({"data": []}), "obj"),  # no envelope
+        (_body({"obj": {"name": "x"}}), "obj.id"),
+        (_body({"obj": {"id": 1, "moods": "calm"}}), "obj.moods"),
+        (_body({"obj": {"id": 1, "cm_statistics": {"sp_popularity": "high"}}}), "sp_popularity"),
+        (_body({"obj": {"id": 1, "release_date": "soon"}}), "obj.release_date"),
+    ],
+)
+def test_malformed_track_bodies_name_the_endpoint_and_key(body, key):
+    with pytest.raises(MalformedResponse) as raised:
+        parse_track(body, EP)
+    assert raised.value.endpoint == EP
+    assert key in raised.value.key and EP in str(raised.value)
+
+
+def test_track_fields_in_their_other_documented_shapes():
+    info = parse_track(
+        _body(
+            {
+                "obj": {
+                    "id": "42",
+                    "songwriters": ["Ann Lee", {"id": 7, "name": "Bo Ray"}],
+                    "tags": ["pop", "dance"],
+                    "moods": [{"id": 1, "name": "Happy"}],
+                    "activities": None,
+                    "spotify_track_ids": ["a" * 22],
+                    "release_date": "2024-05-01",
+                }
+            }
+        ),
+        EP,
+    )
+    assert info.chartmetric_id == 42
+    assert [(s.name, s.chartmetric_id) for s in info.songwriters] == [
+        ("Ann Lee", None),
+        ("Bo Ray", 7),
+    ]
+    assert (info.tags, info.moods, info.activities) == (("pop", "dance"), ("Happy",), ())
+    assert info.spotify_track_ids == ("a" * 22,)
+    assert info.release_date == date(2024, 5, 1)
+    # Figures not reported stay None, never 0.
+    assert (info.playlist_reach, info.spotify_popularity, info.spotify_streams) == (None,) * 3
+
+
+def test_stats_read_date_only_timestamps_like_the_real_recording_and_skip_nulls():
+    real = reference_json(
+        "chartmetric/json/artist-where-people-listen_2762_latest_2025-04-21.trimmed.json"
+    )
+    city = next(iter(real["obj"]["cities"].values()))[0]
+    body = _body(
+        {
+            "obj": [
+                {
+                    "track_domain_id": "x",
+                    "data": [
+                        {"timestp": city["timestp"], "value": 5},
+                        {"timestp": "2025-04-22T00:00:00.000Z", "value": None},
+                    ],
+                }
+            ]
+        }
+    )
+    [point] = parse_stats(body, EP)
+    assert (point.day, point.value, point.track_domain_id) == (date(2025, 4, 21), 5, "x")
+
+
+def test_ids_search_and_playlist_rows():
+    ids = parse_ids(
+        _body({"obj": [{"isrc": "X", "chartmetric_ids": [1, 2], "spotify_ids": []}]}), EP
+    )
+    assert ids[0].chartmetric_ids == (1, 2)
+    assert parse_ids(_body({"obj": []}), EP) == []
+    found = _body({"obj": {"playlists": {"spotify": [{"id": "848051"}], "deezer": []}}})
+    assert parse_playlist_search(found, EP, "spotify") == [848051]
+    [row] = parse_playlist_tracks(
+        _body(
+            {"obj": [{"id": 3, "spotify_track_ids": ["b" * 22], "added_at": "2026-01-02T03:04:05"}]}
+        ),
+        EP,
+    )
+    assert (row.chartmetric_id, row.spotify_track_id) == (3, "b" * 22)
+    assert row.added_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_the_wait_after_a_429_comes_from_x_ratelimit_reset():
+    request = httpx.Request("GET", "https://api.chartmetric.com/api/track/1")
+
+    def response(status: int, headers: dict, body: object = None) -> httpx.Response:
+        return httpx.Response(status, headers=headers, json=body, request=request)
+
+    now = 1_800_000_000.0
+    wait = wait_for_rate_limit_reset(
+        response(429, {"X-RateLimit-Reset": str(int(now) + 2)}), wall_clock=lambda: now + 0.5
+    )
+    assert wait == pytest.approx(1.5)
+    assert wait_for_rate_limit_reset(response(429, {}, {"Retry-after": 3})) == 3.0
+    assert wait_for_rate_limit_reset(response(503, {"X-RateLimit-Reset": str(int(now))})) is None
