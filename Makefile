@@ -4,7 +4,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 VENV := $(CURDIR)/.venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup test demo dev lint format check-defs
+.PHONY: setup test demo dev sandbox bench lint format check-defs
 
 setup:
 	@scripts/setup
@@ -17,15 +17,22 @@ demo: setup
 
 dev: setup
 	$(VENV)/track-assets db upgrade
-	$(VENV)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@scripts/with_sandbox $(VENV)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# The sandbox alone, in the foreground (Ctrl-C stops it): SANDBOX_ARGS="--tier extended" etc.
+sandbox: setup
+	$(VENV)/track-assets sandbox serve $(SANDBOX_ARGS)
+
+bench: setup
+	$(VENV)/python scripts/bench_sandbox.py
 
 lint:
-	$(VENV)/ruff check track_assets track_assets_tests
-	$(VENV)/ruff format --check track_assets track_assets_tests
+	$(VENV)/ruff check track_assets track_assets_tests scripts
+	$(VENV)/ruff format --check track_assets track_assets_tests scripts
 
 format:
-	$(VENV)/ruff check --fix track_assets track_assets_tests
-	$(VENV)/ruff format track_assets track_assets_tests
+	$(VENV)/ruff check --fix track_assets track_assets_tests scripts
+	$(VENV)/ruff format track_assets track_assets_tests scripts
 
 check-defs: setup
-	$(VENV)/dg check defs
+	VIRTUAL_ENV=$(CURDIR)/.venv $(VENV)/dg check defs

@@ -188,5 +188,13 @@ def _redacted(url) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _add_sandbox_commands() -> None:
+    from track_assets.sandbox.commands import sandbox
+
+    main.add_command(sandbox)
+
+
+_add_sandbox_commands()
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,202 @@
+"""`track-assets sandbox ...`: generate catalogs and serve every emulator from the shell."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from track_assets.sandbox.catalog import (
+    DEMO_PLAYLISTS,
+    DEMO_REFERENCE_DATE,
+    DEMO_SEED,
+    DEMO_TRACKS,
+    CatalogError,
+    catalog_json,
+    generate_catalog,
+    load_catalog,
+)
+from track_assets.sandbox.catalog.model import Catalog
+from track_assets.sandbox.options import SPOTIFY_TIERS, SandboxOptions
+from track_assets.sandbox.rate_limits import LimitMode
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-24") from None
+
+
+def _catalog_options(command):
+    """--catalog FILE, or the generator's --seed/--playlists/--tracks (the demo catalog)."""
+    options = [
+        click.option(
+            "--catalog",
+            "catalog_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A catalog file (docs/sandbox-catalog.md); default: generate one.",
+        ),
+        click.option(
+            "--seed", type=int, help=f"Generator seed [default: {DEMO_SEED}].", default=None
+        ),
+        click.option(
+            "--playlists",
+            "playlist_count",
+            type=click.IntRange(min=1),
+            default=None,
+            help=f"Playlists to generate [default: {DEMO_PLAYLISTS}].",
+        ),
+        click.option(
+            "--tracks",
+            "track_count",
+            type=click.IntRange(min=1),
+            default=None,
+            help=f"Distinct playlist tracks to generate [default: {DEMO_TRACKS}].",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _catalog(
+    catalog_file: Path | None, seed: int | None, playlist_count: int | None, track_count: int | None
+) -> Catalog:
+    if catalog_file is not None:
+        given = [
+            name
+            for name, value in (
+                ("--seed", seed),
+                ("--playlists", playlist_count),
+                ("--tracks", track_count),
+            )
+            if value is not None
+        ]
+        if given:
+            raise click.UsageError(f"--catalog and {', '.join(given)} exclude each other")
+        try:
+            return load_catalog(catalog_file)
+        except CatalogError as error:
+            raise click.ClickException(str(error)) from None
+    try:
+        data = generate_catalog(
+            DEMO_SEED if seed is None else seed,
+            playlist_count or DEMO_PLAYLISTS,
+            track_count or DEMO_TRACKS,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    return load_catalog(data, check_schema=False)
+
+
+@click.group()
+def sandbox() -> None:
+    """The local emulators of Spotify, Chartmetric, The MLC and MusicBrainz."""
+
+
+@sandbox.command("generate")
+@click.option("--seed", type=int, default=DEMO_SEED, show_default=True)
+@click.option(
+    "--playlists",
+    "playlist_count",
+    type=click.IntRange(min=1),
+    default=DEMO_PLAYLISTS,
+    show_default=True,
+)
+@click.option(
+    "--tracks", "track_count", type=click.IntRange(min=1), default=DEMO_TRACKS, show_default=True
+)
+@click.option(
+    "--reference-date",
+    callback=_iso_date,
+    default=DEMO_REFERENCE_DATE.isoformat(),
+    show_default=True,
+    help="The date the catalog describes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: stdout].",
+)
+def generate(
+    seed: int, playlist_count: int, track_count: int, reference_date: date, output: Path | None
+) -> None:
+    """Write a deterministic catalog: the same seed gives the same bytes."""
+    try:
+        data = generate_catalog(seed, playlist_count, track_count, reference_date)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    text = catalog_json(data)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(
+        f"{output}: {len(data['playlists'])} playlists, {len(data['tracks'])} tracks", err=True
+    )
+
+
+@sandbox.command("playlists")
+@_catalog_options
+def playlists(catalog_file, seed, playlist_count, track_count) -> None:
+    """Print the catalog's playlist URLs, one a line (for `track-assets playlists add`)."""
+    for playlist in _catalog(catalog_file, seed, playlist_count, track_count).playlists:
+        click.echo(f"https://open.spotify.com/playlist/{playlist.id}")
+
+
+@sandbox.command("serve")
+@_catalog_options
+@click.option(
+    "--tier",
+    type=click.Choice(SPOTIFY_TIERS),
+    default="development",
+    show_default=True,
+    help="The Spotify Web API access tier to emulate.",
+)
+@click.option(
+    "--date",
+    "pinned_date",
+    callback=_iso_date,
+    help="Pin the sandbox clock [default: TRACK_ASSETS_SANDBOX_DATE, else today].",
+)
+@click.option(
+    "--rate-limits",
+    type=click.Choice([mode.value for mode in LimitMode]),
+    default=LimitMode.ENFORCE.value,
+    show_default=True,
+    help="enforce: 429/503 like the real services; observe: only count violations.",
+)
+def serve_command(
+    catalog_file, seed, playlist_count, track_count, tier, pinned_date, rate_limits
+) -> None:
+    """Serve every emulator on 127.0.0.1 until interrupted.
+
+    The first stdout line is one JSON object with each service's base URLs and credentials and
+    the admin URL; the same object is written to $DAGSTER_HOME/sandbox.json, where the
+    pipeline's resources find it when no service credentials are set.
+    """
+    from track_assets.sandbox.emulators import all_emulators
+    from track_assets.sandbox.serve import serve
+    from track_assets.settings import load_settings
+
+    catalog = _catalog(catalog_file, seed, playlist_count, track_count)
+    options = SandboxOptions(
+        seed=catalog.seed, date=pinned_date, tier=tier, rate_limits=rate_limits
+    )
+    home = load_settings().dagster_home
+
+    def ready(server) -> None:
+        click.echo(
+            f"sandbox: {len(catalog.playlists)} playlists, {len(catalog.tracks)} tracks, "
+            f"{tier} tier, admin {server.admin_url}; runtime file {home / 'sandbox.json'}. "
+            "Ctrl-C stops it.",
+            err=True,
+        )
+
+    serve(all_emulators(), catalog, options, home, ready)
