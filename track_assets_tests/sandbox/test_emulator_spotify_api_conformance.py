@@ -332,10 +332,18 @@ def test_recording_is_served_with_the_recorded_shape_and_values(name, tier, sand
             _picked(case, served),
             sandbox.base_url("spotify_api"),
             lists=case.lists,
-            ignore=case.ignore,
+            ignore=case.ignore | _development_blanks(tier, served),
         )
         == []
     )
+
+
+def _development_blanks(tier: str, served: Any) -> frozenset[str]:
+    """A top-level artist's deprecated `genres` is served empty in development (notes §4.3)."""
+    if tier != "development" or not isinstance(served, dict) or served.get("type") != "artist":
+        return frozenset()
+    assert served["genres"] == []
+    return frozenset({"$.genres"})
 
 
 def _keys_anywhere(value: Any) -> set[str]:

@@ -136,7 +136,9 @@ class ObjectRenderer:
             data["followers"] = {"href": None, "total": artist.followers}
         data.update(
             {
-                "genres": list(artist.genres),
+                # Deprecated; Development Mode apps get it empty (notes/spotify.md §4.3, and
+                # its sourcing table sends them to Chartmetric for genres).
+                "genres": list(artist.genres) if self.extended else [],
                 "href": self.href("artists", artist.id),
                 "id": artist.id,
                 "images": self.images(artist.images),

@@ -1,0 +1,1 @@
+"""The Spotify Web API client: recorded-response parsing and real HTTP to the emulator."""
