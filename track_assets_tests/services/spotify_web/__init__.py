@@ -1,0 +1,1 @@
+"""SpotifyWebClient against the web player emulator (real Chromium) and the recordings."""
