@@ -13,7 +13,26 @@ def test_code_location_loads_and_validates():
 
 
 def test_resource_keys_are_bound_once():
-    assert set(defs().resources) == {"database"}
+    assert set(defs().resources) == {"database", "spotify_api", "spotify_web", "chartmetric"}
+
+
+def test_the_phase_assets_are_partitioned_by_playlist_and_in_phase_order():
+    graph = defs().resolve_asset_graph()
+    phases = ["playlist_tracks"]
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert set(phases) <= keys
+    for earlier, later in zip(phases, phases[1:], strict=False):
+        parents = {p.to_user_string() for p in graph.get(dg.AssetKey(later)).parent_keys}
+        assert earlier in parents, later
+    for name in phases:
+        node = graph.get(dg.AssetKey(name))
+        assert node.partitions_def == playlists_partitions, name
+        assert node.pools, f"{name} has no pool"
+
+
+def test_every_phase_asset_guards_its_data_with_checks():
+    checks = {key.name for key in defs().resolve_asset_graph().asset_check_keys}
+    assert {"playlist_has_tracks"} <= checks
 
 
 def test_playlists_are_a_dynamic_partition_named_playlists():

@@ -1,0 +1,121 @@
+"""Phase 0: read the playlist (Chartmetric, then the Web API, then the web player) and store it."""
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+
+import dagster as dg
+
+from track_assets.db.types import utc_now
+from track_assets.defs.partitions import playlists_partitions
+from track_assets.defs.playlist_sources import (
+    playlist_from_chartmetric,
+    playlist_from_web_api,
+    playlist_from_web_player,
+)
+from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.resources import (
+    ChartmetricResource,
+    DatabaseResource,
+    SpotifyApiResource,
+    SpotifyWebResource,
+)
+from track_assets.enrichment.playlist_fetch import (
+    FetchedPlaylist,
+    PlaylistUnavailable,
+    fetch_first_available,
+    record_failed_fetch,
+    store_playlist_fetch,
+)
+from track_assets.services.http import RequestCounters
+from track_assets.settings import ConfigurationError
+
+
+@dg.asset(
+    partitions_def=playlists_partitions,
+    pool="playlist_fetch",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+    kinds={"spotify", "chartmetric"},
+    check_specs=[
+        dg.AssetCheckSpec("playlist_has_tracks", asset="playlist_tracks"),
+    ],
+    description=__doc__,
+)
+def playlist_tracks(
+    context: dg.AssetExecutionContext,
+    database: DatabaseResource,
+    chartmetric: ChartmetricResource,
+    spotify_api: SpotifyApiResource,
+    spotify_web: SpotifyWebResource,
+):
+    playlist_id = context.partition_key
+    started = time.perf_counter()
+    counters = RequestCounters()
+    with ExitStack() as clients:
+
+        def opened(make: Callable):
+            return clients.enter_context(make(counters))
+
+        sources: list[tuple[str, Callable[[], FetchedPlaylist]]] = [
+            (
+                "chartmetric",
+                lambda: playlist_from_chartmetric(opened(chartmetric.client), playlist_id),
+            ),
+            ("spotify_api", lambda: playlist_from_web_api(opened(spotify_api.client), playlist_id)),
+            (
+                "web_player",
+                lambda: playlist_from_web_player(opened(spotify_web.client), playlist_id),
+            ),
+        ]
+        try:
+            result = fetch_first_available(playlist_id, sources)
+        except ConfigurationError as error:  # e.g. no sandbox running: retrying cannot help
+            raise dg.Failure(str(error), allow_retries=False) from None
+        except PlaylistUnavailable as unavailable:
+            with database.engine().begin() as conn:
+                record_failed_fetch(
+                    conn,
+                    playlist_id,
+                    unavailable.attempts[-1].method if unavailable.attempts else "web_player",
+                    str(unavailable),
+                    now=utc_now(),
+                    run_id=context.run.run_id,
+                )
+            raise dg.Failure(str(unavailable), allow_retries=False) from None
+    for attempt in result.attempts:
+        context.log.info(f"{attempt.method}: {attempt.answer}")
+    with database.engine().begin() as conn:
+        stored = store_playlist_fetch(
+            conn, result.playlist, now=utc_now(), run_id=context.run.run_id
+        )
+    with_isrc = sum(1 for item in result.playlist.items if item.kind == "track" and item.isrc)
+    report = PhaseReport(
+        tracks=len(stored.track_ids),
+        worked=len(stored.track_ids),
+        rows_written=len(stored.track_ids),
+        coverage={"isrc_from_fetch": Coverage(with_isrc, len(stored.track_ids))},
+        requests=counters.snapshot(),
+        seconds=time.perf_counter() - started,
+        preview=[
+            {"position": item.position, "track_id": item.track_id, "name": item.name}
+            for item in result.playlist.items
+            if item.kind == "track"
+        ],
+        extra={
+            "fetch_id": stored.fetch_id,
+            "fetch_method": stored.method,
+            "attempts": {a.method: a.answer for a in result.attempts},
+            "new_tracks": len(stored.new_track_ids),
+            "added_to_playlist": len(stored.added_track_ids),
+            "removed_from_playlist": len(stored.removed_track_ids),
+            "skipped": stored.skipped,
+            "playlist_name": result.playlist.name or "",
+        },
+    )
+    yield dg.MaterializeResult(metadata=report.metadata())
+    yield dg.AssetCheckResult(
+        check_name="playlist_has_tracks",
+        passed=bool(stored.track_ids),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"tracks": len(stored.track_ids), "skipped": sum(stored.skipped.values())},
+    )
