@@ -1,5 +1,7 @@
 """The code location loads, and its graph, partitions and resource keys are what we expect."""
 
+import itertools
+
 import dagster as dg
 
 from track_assets.definitions import defs
@@ -18,10 +20,10 @@ def test_resource_keys_are_bound_once():
 
 def test_the_phase_assets_are_partitioned_by_playlist_and_in_phase_order():
     graph = defs().resolve_asset_graph()
-    phases = ["playlist_tracks"]
+    phases = ["playlist_tracks", "spotify_track_metadata", "spotify_credits"]
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert set(phases) <= keys
-    for earlier, later in zip(phases, phases[1:], strict=False):
+    for earlier, later in itertools.pairwise(phases):
         parents = {p.to_user_string() for p in graph.get(dg.AssetKey(later)).parent_keys}
         assert earlier in parents, later
     for name in phases:
@@ -32,10 +34,22 @@ def test_the_phase_assets_are_partitioned_by_playlist_and_in_phase_order():
 
 def test_every_phase_asset_guards_its_data_with_checks():
     checks = {key.name for key in defs().resolve_asset_graph().asset_check_keys}
-    assert {"playlist_has_tracks"} <= checks
+    assert {"playlist_has_tracks", "isrc_coverage", "play_count_coverage"} <= checks
 
 
 def test_playlists_are_a_dynamic_partition_named_playlists():
     assert PLAYLISTS_PARTITION == "playlists"
     assert isinstance(playlists_partitions, dg.DynamicPartitionsDefinition)
     assert playlists_partitions.name == PLAYLISTS_PARTITION
+
+
+def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
+    definitions = defs()
+    fetch = definitions.resolve_job_def("fetch_playlist_job")
+    enrich = definitions.resolve_job_def("enrich_playlist_job")
+    assert {k.to_user_string() for k in fetch.asset_layer.selected_asset_keys} == {
+        "playlist_tracks"
+    }
+    enriched = {k.to_user_string() for k in enrich.asset_layer.selected_asset_keys}
+    assert {"spotify_track_metadata", "spotify_credits"} <= enriched
+    assert "playlist_tracks" not in enriched

@@ -72,7 +72,11 @@ class SpotifyApiResource(_ServiceResource):
     max_requests: int = 80
     per_seconds: float = 30.0
     market: str | None = Field(
-        default="US", description="Market for relinking and playability (None: no relinking)."
+        default=None,
+        description=(
+            "Ask for tracks in this market. Spotify then relinks unplayable tracks to a "
+            "playable copy (often on another album); None keeps the listed track's own metadata."
+        ),
     )
 
     def client(self, counters: RequestCounters) -> SpotifyApiClient:

@@ -6,6 +6,13 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from track_assets.db.records import Album, SpotifyArtist, Track
+from track_assets.enrichment.spotify_credits import (
+    PERFORMER,
+    PRODUCER,
+    WRITER,
+    CreditedPerson,
+    FoundCredits,
+)
 from track_assets.enrichment.spotify_metadata import Sourced
 
 if TYPE_CHECKING:
@@ -85,3 +92,17 @@ def _features(features: AudioFeatures | None) -> dict | None:
     if features is None:
         return None
     return {k: v for k, v in dataclasses.asdict(features).items() if k != "track_id"}
+
+
+def found_credits(outcome) -> FoundCredits | None:
+    """Web-player credits as people in roles; None when the web player gave none."""
+    from track_assets.services.spotify_web import TrackCredits
+
+    if not isinstance(outcome, TrackCredits):
+        return None
+    people = [
+        *(CreditedPerson(c.name, WRITER, c.subroles, c.artist_uri) for c in outcome.writers),
+        *(CreditedPerson(c.name, PRODUCER, c.subroles, c.artist_uri) for c in outcome.producers),
+        *(CreditedPerson(c.name, PERFORMER, c.subroles, c.artist_uri) for c in outcome.performers),
+    ]
+    return FoundCredits(outcome.track_id, people, outcome.source_names, outcome.label)

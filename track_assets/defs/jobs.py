@@ -1,0 +1,24 @@
+"""The two jobs of ARCHITECTURE.md: fetch a playlist (phase 0), then enrich its tracks."""
+
+import dagster as dg
+
+from track_assets.defs.partitions import playlists_partitions
+
+fetch_playlist_job = dg.define_asset_job(
+    "fetch_playlist_job",
+    selection=dg.AssetSelection.assets("playlist_tracks"),
+    partitions_def=playlists_partitions,
+    description="Phase 0: read the playlist and register its tracks.",
+)
+
+enrich_playlist_job = dg.define_asset_job(
+    "enrich_playlist_job",
+    selection=dg.AssetSelection.assets("playlist_tracks").downstream(include_self=False),
+    partitions_def=playlists_partitions,
+    description="Phases 1 and up for the playlist's tracks that are not done and fresh.",
+)
+
+
+@dg.definitions
+def jobs() -> dg.Definitions:
+    return dg.Definitions(jobs=[fetch_playlist_job, enrich_playlist_job])

@@ -1,0 +1,88 @@
+"""Phase 1 in real Dagster runs against the full sandbox: every field equals the catalog's
+ground truth for the tier, each with its source, and fresh tracks cost no request."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+from sqlalchemy import create_engine
+
+from track_assets.db.repository import (
+    field_provenance_for,
+    get_album,
+    get_spotify_artist,
+    get_track,
+    track_artist_ids,
+)
+from track_assets.defs.assets.playlist_tracks import playlist_tracks
+from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.sandbox.catalog import ground_truth
+from track_assets.sandbox.catalog.truth import Tier
+
+pytestmark = pytest.mark.chromium
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request) -> str:  # PostgreSQL is covered by the phase 0 and full-graph tests
+    return request.param
+
+
+def run(instance, resources, playlist_id, assets):
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
+    result = dg.materialize(
+        assets, partition_key=playlist_id, instance=instance, resources=resources
+    )
+    assert result.success
+    return result
+
+
+def test_metadata_equals_the_ground_truth_of_the_tier_and_is_fetched_once(
+    catalog, sandbox, tier, resources, instance
+):
+    for playlist in catalog.playlists:
+        run(instance, resources, playlist.id, [playlist_tracks, spotify_track_metadata])
+    truth = ground_truth(catalog, catalog.reference_date)
+    engine = create_engine(resources["database"].url)
+    expected_source = "spotify_api" if tier == "extended" else "web_player"
+    with engine.connect() as conn:
+        for track_id, expected in truth.items():
+            meta = expected.metadata[Tier(tier)]
+            row = get_track(conn, track_id)
+            assert (row.isrc, row.name, row.duration_ms, row.explicit) == (
+                meta.isrc,
+                meta.name,
+                meta.duration_ms,
+                meta.explicit,
+            ), track_id
+            assert (row.album_id, row.release_date, row.release_date_precision) == (
+                meta.album_id,
+                meta.release_date,
+                meta.release_date_precision,
+            )
+            assert row.popularity == meta.popularity
+            assert get_album(conn, meta.album_id).label == meta.label
+            label = field_provenance_for(conn, "album", meta.album_id)["label"]
+            assert (label.source, label.reason) == (expected_source, None)
+            assert track_artist_ids(conn, track_id) == [a.id for a in meta.artists]
+            for artist in meta.artists:
+                stored = get_spotify_artist(conn, artist.id)
+                assert (stored.followers, stored.monthly_listeners) == (
+                    artist.followers,
+                    artist.monthly_listeners,
+                )
+                assert stored.popularity == artist.popularity
+                assert stored.genres == (list(artist.genres) if artist.genres is not None else None)
+            popularity = field_provenance_for(conn, "track", track_id)["popularity"]
+            if tier == "development":
+                assert (row.popularity, popularity.reason) == (None, "not_in_tier")
+                assert row.audio_features is None
+            else:
+                assert popularity.reason is None
+
+    # Everything is fresh now: a rerun of any playlist's phase 1 makes no request at all.
+    again = run(instance, resources, catalog.playlists[0].id, [spotify_track_metadata])
+    metadata = again.asset_materializations_for_node("spotify_track_metadata")[0].metadata
+    assert metadata["tracks_worked"].value == 0
+    assert metadata["requests_total"].value == 0
+    assert metadata["cache_hits"].value == metadata["tracks"].value > 0
