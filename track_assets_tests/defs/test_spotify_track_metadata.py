@@ -19,6 +19,9 @@ from track_assets.defs.assets.spotify_track_metadata import spotify_track_metada
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.truth import Tier
+from track_assets.sandbox.emulators import all_emulators
+from track_assets.sandbox.options import SandboxOptions
+from track_assets.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.chromium
 
@@ -86,3 +89,27 @@ def test_metadata_equals_the_ground_truth_of_the_tier_and_is_fetched_once(
     assert metadata["tracks_worked"].value == 0
     assert metadata["requests_total"].value == 0
     assert metadata["cache_hits"].value == metadata["tracks"].value > 0
+
+
+def test_a_quota_lockout_fails_the_step_at_once_with_a_clear_message(
+    catalog, sandbox_home, resources, instance
+):
+    quota = {"spotify_api": {"daily_quota": {"limit": 3, "mode": "enforce"}}}
+    options = SandboxOptions(
+        seed=1, tier="development", rate_limits="off", limits=quota, date=catalog.reference_date
+    )
+    with SandboxServer(all_emulators(), catalog, options, runtime_dir=sandbox_home):
+        playlist = catalog.playlists[0]
+        instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
+        result = dg.materialize(
+            [playlist_tracks, spotify_track_metadata],
+            partition_key=playlist.id,
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+        )
+    assert not result.success
+    failure = result.failure_data_for_node("spotify_track_metadata")
+    assert "SpotifyQuotaExceeded" in failure.user_failure_data.description
+    retried = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert retried == []

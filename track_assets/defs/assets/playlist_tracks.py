@@ -7,6 +7,7 @@ from contextlib import ExitStack
 import dagster as dg
 
 from track_assets.db.types import utc_now
+from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.playlist_sources import (
     playlist_from_chartmetric,
@@ -28,7 +29,6 @@ from track_assets.enrichment.playlist_fetch import (
     store_playlist_fetch,
 )
 from track_assets.services.http import RequestCounters
-from track_assets.settings import ConfigurationError
 
 
 @dg.asset(
@@ -68,9 +68,8 @@ def playlist_tracks(
             ),
         ]
         try:
-            result = fetch_first_available(playlist_id, sources)
-        except ConfigurationError as error:  # e.g. no sandbox running: retrying cannot help
-            raise dg.Failure(str(error), allow_retries=False) from None
+            with fail_fast_on_systemic_errors():
+                result = fetch_first_available(playlist_id, sources)
         except PlaylistUnavailable as unavailable:
             with database.engine().begin() as conn:
                 record_failed_fetch(

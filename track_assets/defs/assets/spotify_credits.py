@@ -16,6 +16,7 @@ from track_assets.db.repository import (
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
+from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport
 from track_assets.defs.resources import DatabaseResource, SpotifyWebResource
@@ -28,7 +29,7 @@ from track_assets.enrichment.spotify_credits import (
     store_track_credits,
 )
 from track_assets.services.http import RequestCounters
-from track_assets.settings import ConfigurationError, load_settings
+from track_assets.settings import load_settings
 
 RETRY_AFTER = timedelta(days=1)
 PLAY_COUNT_COVERAGE_MIN = 0.99
@@ -67,15 +68,12 @@ def spotify_credits(
         album_of = {t: row.album_id for t, row in album_of.items() if row and row.album_id}
     report = PhaseReport(tracks=len(on_playlist), worked=len(set(credits_due) | set(counts_due)))
     report.cache_hits = len(on_playlist) - report.worked
-    try:
-        with spotify_web.client(counters) as web:
-            if web.sp_dc is not None:
-                with engine.connect() as conn:
-                    credits_due += _waiting_for_login(conn, on_playlist, credits_due)
-            credits = web.track_credits(credits_due) if credits_due else {}
-            play_counts = _play_counts(web, counts_due, album_of)
-    except ConfigurationError as error:
-        raise dg.Failure(str(error), allow_retries=False) from None
+    with fail_fast_on_systemic_errors(), spotify_web.client(counters) as web:
+        if web.sp_dc is not None:
+            with engine.connect() as conn:
+                credits_due += _waiting_for_login(conn, on_playlist, credits_due)
+        credits = web.track_credits(credits_due) if credits_due else {}
+        play_counts = _play_counts(web, counts_due, album_of)
     with engine.begin() as conn:
         for track_id in credits_due:
             outcome = credits.get(track_id)

@@ -13,13 +13,14 @@ from track_assets.db.repository import (
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
+from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport
 from track_assets.defs.resources import DatabaseResource, SpotifyApiResource, SpotifyWebResource
 from track_assets.defs.spotify_records import album_row, artist_row, track_row
 from track_assets.enrichment.spotify_metadata import PHASE, TrackMetadata, store_track_metadata
 from track_assets.services.http import RequestCounters
-from track_assets.settings import ConfigurationError, load_settings
+from track_assets.settings import load_settings
 
 RETRY_UNKNOWN_AFTER = timedelta(days=1)
 ISRC_COVERAGE_MIN = 0.99
@@ -53,10 +54,8 @@ def spotify_track_metadata(
     report.cache_hits = len(on_playlist) - len(needing)
     context.log.info(f"{len(needing)} of {len(on_playlist)} tracks need Spotify metadata")
     if needing:
-        try:
+        with fail_fast_on_systemic_errors():
             fetched = _fetch(context, needing, spotify_api, spotify_web, counters)
-        except ConfigurationError as error:
-            raise dg.Failure(str(error), allow_retries=False) from None
         with engine.begin() as conn:
             for track_id in needing:
                 metadata = fetched.get(track_id)
