@@ -34,7 +34,12 @@ def test_the_phase_assets_are_partitioned_by_playlist_and_in_phase_order():
 
 def test_every_phase_asset_guards_its_data_with_checks():
     checks = {key.name for key in defs().resolve_asset_graph().asset_check_keys}
-    assert {"playlist_has_tracks", "isrc_coverage", "play_count_coverage"} <= checks
+    assert {
+        "playlist_has_tracks",
+        "isrc_coverage",
+        "play_count_coverage",
+        "chartmetric_id_coverage",
+    } <= checks
 
 
 def test_playlists_are_a_dynamic_partition_named_playlists():
@@ -51,5 +56,5 @@ def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
         "playlist_tracks"
     }
     enriched = {k.to_user_string() for k in enrich.asset_layer.selected_asset_keys}
-    assert {"spotify_track_metadata", "spotify_credits"} <= enriched
+    assert {"spotify_track_metadata", "spotify_credits", "chartmetric_analytics"} <= enriched
     assert "playlist_tracks" not in enriched
