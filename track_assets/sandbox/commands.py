@@ -94,6 +94,25 @@ def _catalog(
     return load_catalog(data, check_schema=False)
 
 
+def _limit_overrides(specs: tuple[str, ...]) -> dict[str, dict[str, dict[str, float]]]:
+    overrides: dict[str, dict[str, dict[str, float]]] = {}
+    for spec in specs:
+        target, _, rate = spec.partition("=")
+        service, _, limiter = target.partition(".")
+        count, _, seconds = rate.partition("/")
+        try:
+            values = {"limit": int(count), "window": float(seconds or 1)}
+        except ValueError:
+            values = None
+        if not (service and limiter and values):
+            raise click.BadParameter(
+                f"{spec!r} is not SERVICE.LIMITER=N/SECONDS (e.g. chartmetric.requests=10/1)",
+                param_hint="--limit",
+            )
+        overrides.setdefault(service, {})[limiter] = values
+    return overrides
+
+
 @click.group()
 def sandbox() -> None:
     """The local emulators of Spotify, Chartmetric, The MLC and MusicBrainz."""
@@ -166,6 +185,12 @@ def playlists(catalog_file, seed, playlist_count, track_count) -> None:
     help="Pin the sandbox clock [default: TRACK_ASSETS_SANDBOX_DATE, else today].",
 )
 @click.option(
+    "--limit",
+    multiple=True,
+    metavar="SERVICE.LIMITER=N/SECONDS",
+    help="Change one sliding-window limit, e.g. chartmetric.requests=10/1 (a higher plan).",
+)
+@click.option(
     "--rate-limits",
     type=click.Choice([mode.value for mode in LimitMode]),
     default=LimitMode.ENFORCE.value,
@@ -173,7 +198,7 @@ def playlists(catalog_file, seed, playlist_count, track_count) -> None:
     help="enforce: 429/503 like the real services; observe: only count violations.",
 )
 def serve_command(
-    catalog_file, seed, playlist_count, track_count, tier, pinned_date, rate_limits
+    catalog_file, seed, playlist_count, track_count, tier, pinned_date, limit, rate_limits
 ) -> None:
     """Serve every emulator on 127.0.0.1 until interrupted.
 
@@ -187,8 +212,17 @@ def serve_command(
 
     catalog = _catalog(catalog_file, seed, playlist_count, track_count)
     options = SandboxOptions(
-        seed=catalog.seed, date=pinned_date, tier=tier, rate_limits=rate_limits
+        seed=catalog.seed,
+        date=pinned_date,
+        tier=tier,
+        rate_limits=rate_limits,
+        limits=_limit_overrides(limit),
     )
+    emulators = all_emulators()
+    try:
+        options.check_services(spec.name for spec in emulators)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--limit") from None
     home = load_settings().dagster_home
 
     def ready(server) -> None:
@@ -199,4 +233,4 @@ def serve_command(
             err=True,
         )
 
-    serve(all_emulators(), catalog, options, home, ready)
+    serve(emulators, catalog, options, home, ready)

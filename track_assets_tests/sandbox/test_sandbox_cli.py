@@ -60,6 +60,8 @@ def test_generate_writes_the_same_bytes_for_the_same_seed(env, tmp_path):
         ("bad date", ("generate", "--reference-date", "yesterday"), 2, "not a date"),
         ("catalog and seed", ("serve", "--catalog", "{catalog}", "--seed", "3"), 2, "exclude"),
         ("bad tier", ("serve", "--tier", "premium"), 2, "premium"),
+        ("bad limit", ("serve", "--limit", "chartmetric=10"), 2, "SERVICE.LIMITER=N/SECONDS"),
+        ("unknown service", ("serve", "--limit", "spotify.requests=10/1"), 2, "spotify"),
         ("bad catalog", ("serve", "--catalog", "{broken}"), 1, "$.playlists[0].id"),
     ],
 )
@@ -93,7 +95,19 @@ def test_playlists_prints_urls_that_playlists_add_accepts(env):
 
 def test_serve_announces_every_service_serves_them_and_stops_on_interrupt(env):
     process = subprocess.Popen(
-        [*CLI, "sandbox", "serve", "--playlists", "3", "--tracks", "40", "--date", "2026-11-10"],
+        [
+            *CLI,
+            "sandbox",
+            "serve",
+            "--playlists",
+            "3",
+            "--tracks",
+            "40",
+            "--date",
+            "2026-11-10",
+            "--limit",
+            "chartmetric.requests=7/2",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -133,6 +147,8 @@ def test_serve_announces_every_service_serves_them_and_stops_on_interrupt(env):
         health = httpx.get(f"{announced['admin']}/health").json()
         assert set(health["services"]) == set(SERVICE_NAMES)
         assert httpx.get(f"{announced['admin']}/clock").json()["date"] == "2026-11-10"
+        limits = httpx.get(f"{announced['admin']}/limits").json()
+        assert "7" in json.dumps(limits["chartmetric"]), limits["chartmetric"]
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
