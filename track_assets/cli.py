@@ -143,6 +143,30 @@ def playlists_list(as_json: bool) -> None:
         click.echo(f"{record['playlist_id']}  {fetched:25}  {record['name'] or ''}")
 
 
+@main.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON summary.")
+def status(as_json: bool) -> None:
+    """What the database holds: playlists, tracks, coverage per field, status per phase."""
+    from track_assets.enrichment.status import pipeline_status
+
+    with _connection() as conn:
+        summary = pipeline_status(conn)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(f"{summary['playlists']} playlists, {summary['tracks']} tracks")
+    click.echo("coverage:")
+    for name, figures in summary["coverage"].items():
+        share = figures["have"] / figures["of"] if figures["of"] else 0.0
+        click.echo(f"  {name:18} {figures['have']:6} / {figures['of']:<6} {share:6.1%}")
+    click.echo("phases:")
+    for phase, statuses in summary["phases"].items():
+        counts = ", ".join(f"{status} {n}" for status, n in statuses.items())
+        click.echo(f"  {phase:22} {counts}")
+    methods = ", ".join(f"{m} {n}" for m, n in summary["fetch_methods"].items())
+    click.echo(f"fetched by: {methods}")
+
+
 def _parse_all(refs: tuple[str, ...]) -> list[PlaylistRef]:
     parsed, errors = [], []
     for ref in refs:

@@ -1,0 +1,87 @@
+"""`track-assets status`: what the database holds now, as one stable JSON-ready summary.
+
+Keys (stable; new keys may be added, none renamed): `playlists` (tracked), `tracks` (on a
+tracked playlist now), `coverage` (field -> {"have", "of"} over those tracks), `phases`
+(phase -> status -> tracks), `fetch_methods` (method -> tracks first registered by it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from track_assets.db.tables import (
+    albums,
+    playlist_tracks,
+    playlists,
+    track_credits,
+    track_phase_status,
+    tracks,
+)
+
+COVERED_FIELDS = {
+    "isrc": tracks.c.isrc,
+    "album": tracks.c.album_id,
+    "release_date": tracks.c.release_date,
+    "popularity": tracks.c.popularity,
+    "play_count": tracks.c.spotify_streams,
+    "chartmetric_id": tracks.c.chartmetric_id,
+    "moods": tracks.c.moods,
+    "youtube_views": tracks.c.youtube_views,
+    "publisher_status": tracks.c.publisher_status,
+}
+
+
+def pipeline_status(conn: Connection) -> dict[str, Any]:
+    tracked = select(playlists.c.spotify_playlist_id).where(playlists.c.removed_at.is_(None))
+    on_playlists = (
+        select(playlist_tracks.c.track_id)
+        .where(
+            playlist_tracks.c.removed_at.is_(None),
+            playlist_tracks.c.playlist_id.in_(tracked),
+        )
+        .distinct()
+    )
+    current = tracks.c.spotify_track_id.in_(on_playlists)
+    total = conn.execute(select(func.count()).select_from(tracks).where(current)).scalar_one()
+    coverage = {
+        name: {"have": _count(conn, current, column.is_not(None)), "of": total}
+        for name, column in COVERED_FIELDS.items()
+    }
+    labelled = (
+        select(func.count())
+        .select_from(tracks.join(albums, tracks.c.album_id == albums.c.spotify_album_id))
+        .where(current, albums.c.label.is_not(None))
+    )
+    coverage["label"] = {"have": conn.execute(labelled).scalar_one(), "of": total}
+    with_writers = select(track_credits.c.track_id).where(track_credits.c.role == "writer")
+    coverage["songwriters"] = {
+        "have": _count(conn, current, tracks.c.spotify_track_id.in_(with_writers)),
+        "of": total,
+    }
+    phases: dict[str, dict[str, int]] = {}
+    rows = conn.execute(
+        select(track_phase_status.c.phase, track_phase_status.c.status, func.count())
+        .where(track_phase_status.c.track_id.in_(on_playlists))
+        .group_by(track_phase_status.c.phase, track_phase_status.c.status)
+    )
+    for phase, status, count in rows:
+        phases.setdefault(phase, {})[status] = count
+    methods = conn.execute(
+        select(tracks.c.fetch_method, func.count()).where(current).group_by(tracks.c.fetch_method)
+    )
+    return {
+        "playlists": conn.execute(
+            select(func.count()).select_from(tracked.subquery())
+        ).scalar_one(),
+        "tracks": total,
+        "coverage": dict(sorted(coverage.items())),
+        "phases": {phase: dict(sorted(s.items())) for phase, s in sorted(phases.items())},
+        "fetch_methods": {str(m): n for m, n in methods},
+    }
+
+
+def _count(conn: Connection, *conditions) -> int:
+    return conn.execute(select(func.count()).select_from(tracks).where(*conditions)).scalar_one()
