@@ -25,6 +25,7 @@ sandbox: setup
 
 bench: setup
 	$(VENV)/python scripts/bench_sandbox.py
+	$(VENV)/python scripts/bench_pipeline.py 2>/dev/null
 
 lint:
 	$(VENV)/ruff check track_assets track_assets_tests scripts
