@@ -15,7 +15,13 @@ def test_code_location_loads_and_validates():
 
 
 def test_resource_keys_are_bound_once():
-    assert set(defs().resources) == {"database", "spotify_api", "spotify_web", "chartmetric"}
+    assert set(defs().resources) == {
+        "database",
+        "spotify_api",
+        "spotify_web",
+        "chartmetric",
+        "mlc",
+    }
 
 
 def test_the_phase_assets_are_partitioned_by_playlist_and_in_phase_order():
@@ -39,6 +45,7 @@ def test_every_phase_asset_guards_its_data_with_checks():
         "isrc_coverage",
         "play_count_coverage",
         "chartmetric_id_coverage",
+        "mlc_work_coverage",
     } <= checks
 
 

@@ -145,6 +145,8 @@ class TrackCredit(_Record):
     subroles: list[str] | None = None
     spotify_artist_uri: str | None = None
     songwriter_id: int | None = None
+    mlc_ipi: str | None = None
+    mlc_represented: bool | None = None
     id: int | None = None
 
 
@@ -162,6 +164,7 @@ class MlcWriter(_Record):
     name: str
     ipi: str | None = None
     role: str | None = None
+    represented: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

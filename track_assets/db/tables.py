@@ -278,6 +278,10 @@ track_credits = Table(
         index=True,
     ),
     Column("source", String(32), nullable=False),
+    # Phase 3: the writer as The MLC lists them on the track's work, and whether a publisher
+    # represents them there (None: not matched to the work's writers).
+    Column("mlc_ipi", String(32)),
+    Column("mlc_represented", Boolean),
     _created_at(),
     _updated_at(),
     UniqueConstraint("track_id", "role", "name"),
@@ -310,6 +314,8 @@ mlc_work_writers = Table(
     Column("name", String, nullable=False),
     Column("ipi", String(32)),
     Column("role", String(32)),
+    # Whether a publisher (or its administrator) collects for this writer; None: not known.
+    Column("represented", Boolean),
     # The IPI when known, else 'name:<normalized name>'.
     Column("writer_key", String, nullable=False),
     UniqueConstraint("mlc_song_code", "writer_key"),

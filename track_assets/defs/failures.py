@@ -10,6 +10,7 @@ from track_assets.settings import ConfigurationError
 
 def _systemic() -> tuple[type[BaseException], ...]:
     from track_assets.services.chartmetric import ChartmetricCredentialsRejected
+    from track_assets.services.mlc import MlcCredentialsRejected
     from track_assets.services.spotify_api import SpotifyCredentialsRejected, SpotifyQuotaExceeded
     from track_assets.services.spotify_web import BrowserUnavailable, WebPlayerLoginRejected
 
@@ -18,6 +19,7 @@ def _systemic() -> tuple[type[BaseException], ...]:
         SpotifyQuotaExceeded,  # a lockout of hours: the next nightly run will pick it up
         SpotifyCredentialsRejected,
         ChartmetricCredentialsRejected,
+        MlcCredentialsRejected,
         WebPlayerLoginRejected,
         BrowserUnavailable,
     )

@@ -20,6 +20,7 @@ from track_assets.settings import ServiceSettings, load_settings
 
 if TYPE_CHECKING:
     from track_assets.services.chartmetric import ChartmetricClient
+    from track_assets.services.mlc import MlcClient
     from track_assets.services.spotify_api import SpotifyApiClient
     from track_assets.services.spotify_web import SpotifyWebClient
 
@@ -136,6 +137,28 @@ class ChartmetricResource(_ServiceResource):
         )
 
 
+class MlcResource(_ServiceResource):
+    """The MLC Public Search API (username and password; the idToken is the bearer)."""
+
+    # The MLC documents no limit; 5 per second is the notes' assumption
+    # (reference/notes/chartmetric_mlc.md §2.5): stay under it.
+    max_requests: int = 4
+    per_seconds: float = 1.0
+
+    def client(self, counters: RequestCounters) -> MlcClient:
+        from track_assets.services.mlc import MlcClient
+
+        service = self._service("mlc")
+        username = service.credentials.get("MLC_USERNAME", "")
+        return MlcClient(
+            service.url(),
+            username,
+            service.credentials.get("MLC_PASSWORD", ""),
+            rate_limiter=self._limiter(service, username),
+            counters=counters,
+        )
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
@@ -144,5 +167,6 @@ def resources() -> dg.Definitions:
             "spotify_api": SpotifyApiResource(),
             "spotify_web": SpotifyWebResource(),
             "chartmetric": ChartmetricResource(),
+            "mlc": MlcResource(),
         }
     )

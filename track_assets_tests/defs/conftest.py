@@ -13,6 +13,7 @@ import pytest
 from track_assets.defs.resources import (
     ChartmetricResource,
     DatabaseResource,
+    MlcResource,
     SpotifyApiResource,
     SpotifyWebResource,
 )
@@ -85,4 +86,5 @@ def resources(backend, request) -> dict:
         "chartmetric": ChartmetricResource(**relaxed),
         "spotify_api": SpotifyApiResource(**relaxed),
         "spotify_web": SpotifyWebResource(**relaxed),
+        "mlc": MlcResource(**relaxed),
     }

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Songwriter, TrackCredit
@@ -107,3 +107,25 @@ def list_track_credits(conn: Connection, track_id: str) -> list[TrackCredit]:
         .order_by(track_credits.c.role, track_credits.c.id)
     )
     return [TrackCredit.from_row(row) for row in rows]
+
+
+def set_credit_mlc_match(
+    conn: Connection,
+    track_id: str,
+    name: str,
+    *,
+    mlc_ipi: str | None,
+    represented: bool | None,
+) -> bool:
+    """Record how The MLC lists one credited writer of the track: the IPI and whether a
+    publisher represents them on the track's work. False if no such writer credit exists."""
+    result = conn.execute(
+        update(track_credits)
+        .where(
+            track_credits.c.track_id == track_id,
+            track_credits.c.role == "writer",
+            track_credits.c.name == name,
+        )
+        .values(mlc_ipi=mlc_ipi, mlc_represented=represented)
+    )
+    return result.rowcount > 0

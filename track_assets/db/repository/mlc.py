@@ -45,6 +45,7 @@ def _replace_writers(conn: Connection, song_code: str, writers: tuple[MlcWriter,
                 "name": writer.name,
                 "ipi": writer.ipi,
                 "role": writer.role,
+                "represented": writer.represented,
             },
             key=("mlc_song_code", "writer_key"),
         )
