@@ -21,6 +21,7 @@ def test_resource_keys_are_bound_once():
         "spotify_web",
         "chartmetric",
         "mlc",
+        "musicbrainz",
     }
 
 
@@ -46,6 +47,7 @@ def test_every_phase_asset_guards_its_data_with_checks():
         "play_count_coverage",
         "chartmetric_id_coverage",
         "mlc_work_coverage",
+        "writers_looked_up",
     } <= checks
 
 

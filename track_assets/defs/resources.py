@@ -21,6 +21,7 @@ from track_assets.settings import ServiceSettings, load_settings
 if TYPE_CHECKING:
     from track_assets.services.chartmetric import ChartmetricClient
     from track_assets.services.mlc import MlcClient
+    from track_assets.services.musicbrainz import MusicBrainzClient
     from track_assets.services.spotify_api import SpotifyApiClient
     from track_assets.services.spotify_web import SpotifyWebClient
 
@@ -159,6 +160,26 @@ class MlcResource(_ServiceResource):
         )
 
 
+class MusicBrainzResource(_ServiceResource):
+    """MusicBrainz WS/2 through musicbrainzngs: 1 request/second per IP address, so one budget
+    for every process on the machine whatever the contact, and a User-Agent with the contact
+    (MUSICBRAINZ_CONTACT)."""
+
+    max_requests: int = 1
+    per_seconds: float = 1.0
+
+    def client(self, counters: RequestCounters) -> MusicBrainzClient:
+        from track_assets.services.musicbrainz import MusicBrainzClient
+
+        service = self._service("musicbrainz")
+        return MusicBrainzClient(
+            service.url(),
+            service.credentials.get("MUSICBRAINZ_CONTACT", ""),
+            rate_limiter=self._limiter(service, "this machine's address"),
+            counters=counters,
+        )
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
@@ -168,5 +189,6 @@ def resources() -> dg.Definitions:
             "spotify_web": SpotifyWebResource(),
             "chartmetric": ChartmetricResource(),
             "mlc": MlcResource(),
+            "musicbrainz": MusicBrainzResource(),
         }
     )

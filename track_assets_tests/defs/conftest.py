@@ -14,6 +14,7 @@ from track_assets.defs.resources import (
     ChartmetricResource,
     DatabaseResource,
     MlcResource,
+    MusicBrainzResource,
     SpotifyApiResource,
     SpotifyWebResource,
 )
@@ -87,4 +88,6 @@ def resources(backend, request) -> dict:
         "spotify_api": SpotifyApiResource(**relaxed),
         "spotify_web": SpotifyWebResource(**relaxed),
         "mlc": MlcResource(**relaxed),
+        # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
+        "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
     }

@@ -1,0 +1,206 @@
+"""Phase 4's writes: a songwriter's MusicBrainz artist, how it was matched, its classified links,
+and what we know about songwriters MusicBrainz could not name (so none is looked up twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Connection
+
+from track_assets.db.records import ArtistExternalLink, MusicBrainzArtist
+from track_assets.db.repository import (
+    field_provenance_for,
+    link_artist_songwriter,
+    list_artist_external_links,
+    record_field_provenance,
+    songwriter_artist_ids,
+    upsert_artist_external_link,
+    upsert_musicbrainz_artist,
+)
+from track_assets.enrichment.songwriter_links import MatchMethod, WriterResolution
+
+PHASE = "musicbrainz_social_links"
+SOURCE = "musicbrainz"
+# Songwriter-level outcome, kept in field_provenance: reason null when linked, else
+# "ambiguous: <candidate mbids>" or "not_found" (ARCHITECTURE: null with a reason).
+SONGWRITER_ENTITY = "songwriter"
+RESOLUTION_FIELD = "musicbrainz_artist"
+ARTIST_ENTITY = "artist"
+LINKS_FIELD = "external_links"
+LINKED = "linked"
+
+
+@dataclass(frozen=True)
+class StoredResolution:
+    """What the database holds about a songwriter's MusicBrainz identity."""
+
+    songwriter_id: int
+    status: str  # linked | ambiguous | not_found
+    artist_ids: tuple[int, ...]
+    fetched_at: datetime
+    reason: str | None = None
+
+    @property
+    def linked(self) -> bool:
+        return self.status == LINKED
+
+
+def store_songwriter_resolution(
+    conn: Connection, songwriter_id: int, resolution: WriterResolution, *, now: datetime
+) -> StoredResolution:
+    """Store one writer's outcome; idempotent.
+
+    Linked: the artist row, the artist-songwriter link with its method and confidence, and the
+    artist's current links by platform (a link stored earlier that MusicBrainz no longer lists
+    as current is kept, marked ended). Not linked: the reason, unless the songwriter is already
+    linked, since evidence found on one track is not undone by another track that has none.
+    """
+    if resolution.linked:
+        artist = resolution.artist
+        if artist is None or resolution.mbid is None:
+            raise ValueError(f"linked resolution of {resolution.writer.name!r} has no artist")
+        artist_id = upsert_musicbrainz_artist(
+            conn,
+            MusicBrainzArtist(
+                musicbrainz_id=artist.mbid,
+                name=artist.name,
+                sort_name=artist.sort_name,
+                disambiguation=artist.disambiguation or None,
+                country=artist.country,
+                type=artist.type,
+            ),
+            now=now,
+        )
+        link_artist_songwriter(
+            conn,
+            artist_id,
+            songwriter_id,
+            method=resolution.method.value,
+            confidence=resolution.confidence,
+            now=now,
+        )
+        store_artist_links(conn, artist_id, resolution, now=now)
+        record_field_provenance(
+            conn,
+            entity=SONGWRITER_ENTITY,
+            entity_id=str(songwriter_id),
+            field=RESOLUTION_FIELD,
+            source=SOURCE,
+            fetched_at=now,
+        )
+    else:
+        already_linked = bool(songwriter_artist_ids(conn, songwriter_id))
+        if not already_linked or stored_songwriter_resolution(conn, songwriter_id) is None:
+            record_field_provenance(
+                conn,
+                entity=SONGWRITER_ENTITY,
+                entity_id=str(songwriter_id),
+                field=RESOLUTION_FIELD,
+                source=SOURCE,
+                fetched_at=now,
+                reason=None if already_linked else _unlinked_reason(resolution),
+            )
+    stored = stored_songwriter_resolution(conn, songwriter_id)
+    if stored is None:  # cannot happen: provenance was written above
+        raise RuntimeError(f"songwriter {songwriter_id}: MusicBrainz outcome was not stored")
+    return stored
+
+
+def store_artist_links(
+    conn: Connection, artist_id: int, resolution: WriterResolution, *, now: datetime
+) -> int:
+    """Upsert the artist's current links; mark ended the stored ones no longer current.
+    Returns how many current links it has."""
+    current = {link.url: link for link in resolution.links}
+    for link in resolution.links:
+        upsert_artist_external_link(
+            conn,
+            ArtistExternalLink(
+                artist_id=artist_id, kind=link.platform.value, url=link.url, ended=False
+            ),
+            now=now,
+        )
+    for stored in list_artist_external_links(conn, artist_id):
+        if stored.url not in current and not stored.ended:
+            upsert_artist_external_link(
+                conn,
+                ArtistExternalLink(
+                    artist_id=artist_id, kind=stored.kind, url=stored.url, ended=True
+                ),
+                now=now,
+            )
+    record_field_provenance(
+        conn,
+        entity=ARTIST_ENTITY,
+        entity_id=str(artist_id),
+        field=LINKS_FIELD,
+        source=SOURCE,
+        fetched_at=now,
+        reason=None if current else "no_current_links",
+    )
+    return len(current)
+
+
+def stored_songwriter_resolution(conn: Connection, songwriter_id: int) -> StoredResolution | None:
+    """The stored outcome for this songwriter, or None when phase 4 never resolved it."""
+    provenance = field_provenance_for(conn, SONGWRITER_ENTITY, str(songwriter_id)).get(
+        RESOLUTION_FIELD
+    )
+    artist_ids = tuple(songwriter_artist_ids(conn, songwriter_id))
+    if provenance is None:
+        return None
+    if artist_ids:
+        status = LINKED
+    else:
+        status = (provenance.reason or MatchMethod.NOT_FOUND.value).split(":", 1)[0]
+    return StoredResolution(
+        songwriter_id=songwriter_id,
+        status=status,
+        artist_ids=artist_ids,
+        fetched_at=provenance.fetched_at,
+        reason=provenance.reason if not artist_ids else None,
+    )
+
+
+def songwriter_is_resolved(
+    conn: Connection,
+    songwriter_id: int,
+    *,
+    now: datetime,
+    ttl: timedelta | None,
+    unlinked_ttl: timedelta | None = None,
+) -> bool:
+    """Whether phase 4 can skip this songwriter: linked within `ttl`, or found ambiguous / not
+    found within `unlinked_ttl` (default `ttl`; shorter lets a new track's evidence retry it
+    sooner). A None TTL never goes stale."""
+    stored = stored_songwriter_resolution(conn, songwriter_id)
+    if stored is None:
+        return False
+    limit = ttl if stored.linked or unlinked_ttl is None else unlinked_ttl
+    return limit is None or stored.fetched_at > now - limit
+
+
+def songwriters_to_resolve(
+    conn: Connection,
+    songwriter_ids: Iterable[int],
+    *,
+    now: datetime,
+    ttl: timedelta | None,
+    unlinked_ttl: timedelta | None = None,
+) -> list[int]:
+    """The songwriters (in the given order, once each) that still need MusicBrainz lookups."""
+    return [
+        songwriter_id
+        for songwriter_id in dict.fromkeys(songwriter_ids)
+        if not songwriter_is_resolved(
+            conn, songwriter_id, now=now, ttl=ttl, unlinked_ttl=unlinked_ttl
+        )
+    ]
+
+
+def _unlinked_reason(resolution: WriterResolution) -> str:
+    if resolution.method is MatchMethod.AMBIGUOUS:
+        return f"{MatchMethod.AMBIGUOUS.value}: {', '.join(resolution.candidate_mbids)}"
+    return resolution.method.value

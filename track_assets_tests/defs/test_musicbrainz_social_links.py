@@ -1,0 +1,87 @@
+"""Phase 4 in real Dagster runs against the full sandbox: writers linked only to the artist the
+catalog says (never a namesake), links classified as the catalog says, each songwriter's
+lookups made once across playlists."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+from sqlalchemy import create_engine, select
+
+from track_assets.db.repository import (
+    get_phase_status,
+    list_artist_external_links,
+    list_track_credits,
+    songwriter_artist_ids,
+)
+from track_assets.db.tables import artists
+from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
+from track_assets.defs.assets.playlist_tracks import playlist_tracks
+from track_assets.defs.assets.spotify_credits import spotify_credits
+from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.sandbox.catalog import ground_truth
+
+pytestmark = pytest.mark.chromium
+PHASES = [playlist_tracks, spotify_track_metadata, spotify_credits, musicbrainz_social_links]
+
+
+@pytest.fixture(params=["development"])
+def tier(request) -> str:
+    return request.param
+
+
+def materialize(instance, resources, playlist_id, assets=PHASES):
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
+    result = dg.materialize(
+        assets, partition_key=playlist_id, instance=instance, resources=resources
+    )
+    assert result.success
+    assert "writers_looked_up" in {c.check_name for c in result.get_asset_check_evaluations()}
+    return result.asset_materializations_for_node("musicbrainz_social_links")[0].metadata
+
+
+def test_writers_link_to_the_right_artists_once_and_links_are_classified(
+    catalog, sandbox, resources, instance
+):
+    for playlist in catalog.playlists:
+        materialize(instance, resources, playlist.id)
+    truth = ground_truth(catalog, catalog.reference_date)
+    # Which artist each writer may be linked to: the one the catalog says on a track where
+    # the writer is found; a writer never found anywhere must stay unlinked.
+    allowed: dict[str, set[str]] = {}
+    links_by_mbid = {}
+    for expected in truth.values():
+        for link in expected.musicbrainz:
+            allowed.setdefault(link.writer_name, set())
+            if link.mbid:
+                allowed[link.writer_name].add(link.mbid)
+                links_by_mbid[link.mbid] = link.links
+    engine = create_engine(resources["database"].url)
+    linked = 0
+    with engine.connect() as conn:
+        mbids = dict(conn.execute(select(artists.c.id, artists.c.musicbrainz_id)).all())
+        for track_id, expected in truth.items():
+            assert get_phase_status(conn, track_id, "musicbrainz_social_links") is not None
+            writers = {c.name: c for c in list_track_credits(conn, track_id) if c.role == "writer"}
+            for link in expected.musicbrainz:
+                credit = writers[link.writer_name]
+                stored = [mbids[a] for a in songwriter_artist_ids(conn, credit.songwriter_id)]
+                assert set(stored) <= allowed[link.writer_name], (track_id, link.writer_name)
+                for artist_id in songwriter_artist_ids(conn, credit.songwriter_id):
+                    linked += 1
+                    current = {
+                        (str(row.kind), row.url)
+                        for row in list_artist_external_links(conn, artist_id)
+                        if not row.ended
+                    }
+                    expected_links = {
+                        (str(platform), url)
+                        for platform, urls in links_by_mbid[mbids[artist_id]].items()
+                        for url in urls
+                    }
+                    assert current == expected_links, mbids[artist_id]
+    assert linked > 0
+
+    again = materialize(instance, resources, catalog.playlists[0].id, [musicbrainz_social_links])
+    assert again["requests_total"].value == 0
