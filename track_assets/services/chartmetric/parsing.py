@@ -20,58 +20,32 @@ from track_assets.services.chartmetric.models import (
     StatPoint,
     TokenGrant,
 )
-from track_assets.services.http import ServiceError
+from track_assets.services.http.json_body import JsonReader
+from track_assets.services.http.json_body import MalformedResponse as BaseMalformedResponse
 
 SERVICE = "chartmetric"
 
 
-class MalformedResponse(ServiceError):
+class MalformedResponse(BaseMalformedResponse):
     """A Chartmetric body that is not the JSON its endpoint documents."""
 
-    def __init__(self, endpoint: str, key: str, problem: str) -> None:
-        message = (
-            f"{SERVICE} {endpoint}: malformed response at {key!r}: {problem}. The body was cut "
-            "off or Chartmetric changed its format; rerun, and if it persists update "
-            "track_assets/services/chartmetric/parsing.py."
-        )
-        super().__init__(message, service=SERVICE, endpoint=endpoint)
-        self.key = key
-        self.problem = problem
+    SERVICE = SERVICE
+    HINT = (
+        "the body was cut off or Chartmetric changed its format; rerun, and if it persists "
+        "update track_assets/services/chartmetric/parsing.py"
+    )
 
 
-class _Reader:
+class _Reader(JsonReader):
     """Typed access to one response's JSON, naming the endpoint and key path on any mismatch."""
 
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-
-    def fail(self, key: str, problem: str) -> MalformedResponse:
-        return MalformedResponse(self.endpoint, key, problem)
-
-    def json(self, body: bytes | str) -> Any:
-        try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise self.fail("(body)", f"not valid JSON ({error})") from None
+    error = MalformedResponse
 
     def envelope(self, body: bytes | str) -> Any:
         data = self.json(body)
         if not isinstance(data, dict) or "obj" not in data:
             raise self.fail("obj", "the `obj` envelope is missing")
         return data["obj"]
-
-    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected an object, got {type(value).__name__}")
-        return value
-
-    def items(self, value: Any, key: str) -> list[Any]:
-        """A list; a missing (null) list reads as empty."""
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(key, f"expected a list, got {type(value).__name__}")
-        return value
 
     def integer(self, value: Any, key: str) -> int | None:
         """An int, also from a digit string (search types track ids as strings)."""

@@ -9,11 +9,12 @@ on recordings and in the POST /works body, `mlcSongCode` on work objects.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from track_assets.services.http import ServiceError
+from track_assets.services.http.json_body import JsonReader
+from track_assets.services.http.json_body import MalformedResponse as BaseMalformedResponse
 from track_assets.services.mlc.models import (
     MlcPublisherRecord,
     MlcRecordingHit,
@@ -25,48 +26,21 @@ from track_assets.services.mlc.models import (
 SERVICE = "mlc"
 
 
-class MalformedResponse(ServiceError):
+class MalformedResponse(BaseMalformedResponse):
     """An MLC body that is not the JSON its endpoint documents."""
 
-    def __init__(self, endpoint: str, key: str, problem: str) -> None:
-        message = (
-            f"{SERVICE} {endpoint}: malformed response at {key!r}: {problem}. The body was cut "
-            "off or The MLC changed its format; rerun, and if it persists update "
-            "track_assets/services/mlc/parsing.py."
-        )
-        super().__init__(message, service=SERVICE, endpoint=endpoint)
-        self.key = key
-        self.problem = problem
+    SERVICE = SERVICE
+    HINT = (
+        "the body was cut off or The MLC changed its format; rerun, and if it persists update "
+        "track_assets/services/mlc/parsing.py"
+    )
 
 
-class _Reader:
+class _Reader(JsonReader):
     """Typed access to one response's JSON, naming the endpoint and key path on any mismatch."""
 
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-
-    def fail(self, key: str, problem: str) -> MalformedResponse:
-        return MalformedResponse(self.endpoint, key, problem)
-
-    def json(self, body: bytes | str) -> Any:
-        try:
-            # Shares such as 33.33 stay exact: floats are read as Decimal.
-            return json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise self.fail("(body)", f"not valid JSON ({error})") from None
-
-    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected an object, got {type(value).__name__}")
-        return value
-
-    def items(self, value: Any, key: str) -> list[Any]:
-        """A list; a missing (null) list reads as empty."""
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(key, f"expected a list, got {type(value).__name__}")
-        return value
+    error = MalformedResponse
+    parse_float = Decimal  # shares such as 33.33 stay exact
 
     def text(self, value: Any, key: str) -> str | None:
         """A non-empty string, stripped; None for null or blank."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from track_assets.services.http import ServiceError
+from track_assets.services.http.json_body import MalformedResponse as BaseMalformedResponse
 from track_assets.services.musicbrainz.models import (
     MbAlias,
     MbArtistRecord,
@@ -25,18 +25,14 @@ from track_assets.services.musicbrainz.models import (
 SERVICE = "musicbrainz"
 
 
-class MalformedResponse(ServiceError):
+class MalformedResponse(BaseMalformedResponse):
     """A MusicBrainz body that is not the WS/2 document its endpoint documents."""
 
-    def __init__(self, endpoint: str, key: str, problem: str) -> None:
-        message = (
-            f"{SERVICE} {endpoint}: malformed response at {key!r}: {problem}. The body was cut "
-            "off or the server is not a MusicBrainz WS/2 server (check the configured base URL); "
-            "if it persists update track_assets/services/musicbrainz/parsing.py."
-        )
-        super().__init__(message, service=SERVICE, endpoint=endpoint)
-        self.key = key
-        self.problem = problem
+    SERVICE = SERVICE
+    HINT = (
+        "the body was cut off or the server is not a MusicBrainz WS/2 server (check the "
+        "configured base URL); if it persists update track_assets/services/musicbrainz/parsing.py"
+    )
 
 
 def _mapping(value: Any, endpoint: str, key: str) -> Mapping[str, Any]:
