@@ -48,6 +48,7 @@ def test_every_phase_asset_guards_its_data_with_checks():
         "chartmetric_id_coverage",
         "mlc_work_coverage",
         "writers_looked_up",
+        "every_track_consolidated",
     } <= checks
 
 
@@ -65,5 +66,12 @@ def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
         "playlist_tracks"
     }
     enriched = {k.to_user_string() for k in enrich.asset_layer.selected_asset_keys}
-    assert {"spotify_track_metadata", "spotify_credits", "chartmetric_analytics"} <= enriched
+    assert {
+        "spotify_track_metadata",
+        "spotify_credits",
+        "mlc_publisher_status",
+        "musicbrainz_social_links",
+        "chartmetric_analytics",
+        "enriched_tracks",
+    } <= enriched
     assert "playlist_tracks" not in enriched

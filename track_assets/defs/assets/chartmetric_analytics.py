@@ -7,7 +7,12 @@ from datetime import timedelta
 import dagster as dg
 
 from track_assets.db.records import ChartmetricTrack
-from track_assets.db.repository import get_track, playlist_track_ids, tracks_needing_phase
+from track_assets.db.repository import (
+    get_track,
+    playlist_track_ids,
+    set_phase_status,
+    tracks_needing_phase,
+)
 from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
@@ -47,12 +52,17 @@ def chartmetric_analytics(
     with engine.connect() as conn:
         rows = [r for r in (get_track(conn, t) for t in playlist_track_ids(conn, playlist_id)) if r]
         with_isrc = {r.spotify_track_id: r.isrc for r in rows if r.isrc}
-        due = tracks_needing_phase(conn, PHASE, with_isrc, now, load_settings().volatile_ttl)
+        every_id = [r.spotify_track_id for r in rows]
+        due_all = tracks_needing_phase(conn, PHASE, every_id, now, load_settings().volatile_ttl)
+    due = [t for t in due_all if t in with_isrc]
+    without_isrc = [t for t in due_all if t not in with_isrc]
     report = PhaseReport(tracks=len(rows), worked=len(due), cache_hits=len(with_isrc) - len(due))
     report.not_applicable["no_isrc"] = len(rows) - len(with_isrc)
     with fail_fast_on_systemic_errors(), chartmetric.client(counters) as client:
         findings = [_findings(client, track_id, with_isrc[track_id], now) for track_id in due]
     with engine.begin() as conn:
+        for track_id in without_isrc:  # Chartmetric is looked up by ISRC
+            set_phase_status(conn, track_id, PHASE, "not_applicable", reason="no_isrc", now=now)
         for found in findings:
             store_chartmetric_findings(conn, found, now=now)
             report.count("done" if found.chartmetric_id else "not_applicable", found.reason)
