@@ -165,6 +165,8 @@ def status(as_json: bool) -> None:
         click.echo(f"  {phase:22} {counts}")
     methods = ", ".join(f"{m} {n}" for m, n in summary["fetch_methods"].items())
     click.echo(f"fetched by: {methods}")
+    statuses = ", ".join(f"{s} {n}" for s, n in summary["enrichment_status"].items())
+    click.echo(f"enrichment: {statuses}")
 
 
 def _parse_all(refs: tuple[str, ...]) -> list[PlaylistRef]:

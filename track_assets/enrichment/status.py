@@ -2,7 +2,8 @@
 
 Keys (stable; new keys may be added, none renamed): `playlists` (tracked), `tracks` (on a
 tracked playlist now), `coverage` (field -> {"have", "of"} over those tracks), `phases`
-(phase -> status -> tracks), `fetch_methods` (method -> tracks first registered by it).
+(phase -> status -> tracks), `fetch_methods` (method -> tracks first registered by it),
+`enrichment_status` (complete / partial / failed / pending -> tracks).
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
     methods = conn.execute(
         select(tracks.c.fetch_method, func.count()).where(current).group_by(tracks.c.fetch_method)
     )
+    statuses = conn.execute(
+        select(tracks.c.enrichment_status, func.count())
+        .where(current)
+        .group_by(tracks.c.enrichment_status)
+    )
     return {
         "playlists": conn.execute(
             select(func.count()).select_from(tracked.subquery())
@@ -80,6 +86,7 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
         "coverage": dict(sorted(coverage.items())),
         "phases": {phase: dict(sorted(s.items())) for phase, s in sorted(phases.items())},
         "fetch_methods": {str(m): n for m, n in methods},
+        "enrichment_status": dict(sorted((str(k), n) for k, n in statuses)),
     }
 
 

@@ -60,3 +60,4 @@ def test_status_summarises_the_tracked_playlists_only(conn):
     assert summary["coverage"]["play_count"] == {"have": 1, "of": 2}
     assert summary["phases"] == {"spotify_metadata": {"done": 1, "failed": 1}}
     assert summary["fetch_methods"] == {"chartmetric": 1, "web_player": 1}
+    assert summary["enrichment_status"] == {"pending": 2}
