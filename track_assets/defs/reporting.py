@@ -119,3 +119,14 @@ def _metadata_value(value: Any) -> dg.MetadataValue:
     if isinstance(value, str):
         return dg.MetadataValue.text(value)
     return dg.MetadataValue.json(value)
+
+
+def coverage_check(check_name: str, coverage: Coverage, minimum: float) -> dg.AssetCheckResult:
+    """A warning check: at least `minimum` of the tracks that could have the field have it
+    (passes when no track could)."""
+    return dg.AssetCheckResult(
+        check_name=check_name,
+        passed=coverage.ratio is None or coverage.ratio >= minimum,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"have": coverage.have, "of": coverage.of, "min_ratio": minimum},
+    )

@@ -16,6 +16,7 @@ from track_assets.db.repository import (
     playlist_fetches_after,
     playlist_memberships,
     playlist_track_ids,
+    playlist_track_rows,
     record_playlist_fetch,
     upsert_playlist,
     upsert_playlist_membership,
@@ -129,6 +130,7 @@ def test_membership_is_one_row_per_track_with_first_and_last_seen(conn):
     assert members["a" * 22].first_seen_at == NOW
     assert members["a" * 22].last_seen_at == later
     assert playlist_track_ids(conn, HITS) == ["b" * 22, "a" * 22]
+    assert [t.spotify_track_id for t in playlist_track_rows(conn, HITS)] == ["b" * 22, "a" * 22]
 
 
 def test_tracks_missing_from_a_fetch_are_marked_removed_and_can_return(conn):
@@ -141,6 +143,7 @@ def test_tracks_missing_from_a_fetch_are_marked_removed_and_can_return(conn):
 
     assert gone == ["b" * 22]
     assert playlist_track_ids(conn, HITS) == ["a" * 22, "c" * 22]
+    assert [t.spotify_track_id for t in playlist_track_rows(conn, HITS)] == ["a" * 22, "c" * 22]
     assert len(playlist_track_ids(conn, HITS, include_removed=True)) == 3
     assert mark_missing_memberships_removed(conn, HITS, ["a" * 22, "c" * 22]) == []
 

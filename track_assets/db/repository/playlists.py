@@ -8,9 +8,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import Playlist, PlaylistFetch, PlaylistMembership
+from track_assets.db.records import Playlist, PlaylistFetch, PlaylistMembership, Track
 from track_assets.db.statements import in_chunks, known_values, upsert_row
-from track_assets.db.tables import FETCH_METHODS, playlist_fetches, playlist_tracks, playlists
+from track_assets.db.tables import (
+    FETCH_METHODS,
+    playlist_fetches,
+    playlist_tracks,
+    playlists,
+    tracks,
+)
 from track_assets.db.types import utc_now
 
 FETCH_STATUSES = ("succeeded", "partial", "failed")
@@ -185,6 +191,18 @@ def playlist_track_ids(
         membership.track_id
         for membership in playlist_memberships(conn, playlist_id, include_removed=include_removed)
     ]
+
+
+def playlist_track_rows(conn: Connection, playlist_id: str) -> list[Track]:
+    """The tracks now on the playlist, in playlist order, in one query (the same order as
+    `playlist_track_ids`)."""
+    query = (
+        select(tracks)
+        .join(playlist_tracks, playlist_tracks.c.track_id == tracks.c.spotify_track_id)
+        .where(playlist_tracks.c.playlist_id == playlist_id, playlist_tracks.c.removed_at.is_(None))
+        .order_by(playlist_tracks.c.position.asc().nulls_last(), playlist_tracks.c.track_id)
+    )
+    return [Track.from_row(row) for row in conn.execute(query)]
 
 
 def playlist_memberships(

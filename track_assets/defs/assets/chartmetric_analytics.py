@@ -8,15 +8,14 @@ import dagster as dg
 
 from track_assets.db.records import ChartmetricTrack
 from track_assets.db.repository import (
-    get_track,
-    playlist_track_ids,
+    playlist_track_rows,
     set_phase_status,
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
 from track_assets.defs.resources import ChartmetricResource, DatabaseResource
 from track_assets.enrichment.chartmetric_analytics import (
     PHASE,
@@ -50,7 +49,7 @@ def chartmetric_analytics(
     now = utc_now()
     engine = database.engine()
     with engine.connect() as conn:
-        rows = [r for r in (get_track(conn, t) for t in playlist_track_ids(conn, playlist_id)) if r]
+        rows = playlist_track_rows(conn, playlist_id)
         with_isrc = {r.spotify_track_id: r.isrc for r in rows if r.isrc}
         every_id = [r.spotify_track_id for r in rows]
         due_all = tracks_needing_phase(conn, PHASE, every_id, now, load_settings().volatile_ttl)
@@ -68,7 +67,7 @@ def chartmetric_analytics(
             report.count("done" if found.chartmetric_id else "not_applicable", found.reason)
             report.rows_written += 1
     with engine.connect() as conn:
-        rows = [get_track(conn, r.spotify_track_id) for r in rows]
+        rows = playlist_track_rows(conn, playlist_id)
     report.coverage = {
         "chartmetric_id": Coverage(sum(1 for r in rows if r.chartmetric_id), len(with_isrc)),
         "moods": Coverage(sum(1 for r in rows if r.moods), len(with_isrc)),
@@ -94,12 +93,8 @@ def chartmetric_analytics(
         for r in rows
     ]
     yield dg.MaterializeResult(metadata=report.metadata())
-    ids = report.coverage["chartmetric_id"]
-    yield dg.AssetCheckResult(
-        check_name="chartmetric_id_coverage",
-        passed=ids.ratio is None or ids.ratio >= ID_COVERAGE_MIN,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"have": ids.have, "of": ids.of, "min_ratio": ID_COVERAGE_MIN},
+    yield coverage_check(
+        "chartmetric_id_coverage", report.coverage["chartmetric_id"], ID_COVERAGE_MIN
     )
 
 

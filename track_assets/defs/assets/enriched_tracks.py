@@ -7,7 +7,7 @@ import time
 
 import dagster as dg
 
-from track_assets.db.repository import get_track, playlist_track_ids
+from track_assets.db.repository import playlist_track_ids, playlist_track_rows
 from track_assets.db.types import utc_now
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport
@@ -70,7 +70,7 @@ def enriched_tracks(context: dg.AssetExecutionContext, database: DatabaseResourc
             key = f"{phase}: {why.split(':')[0]}"
             report.failures[key] = report.failures.get(key, 0) + 1
     with engine.connect() as conn:
-        rows = [get_track(conn, t) for t in track_ids]
+        rows = playlist_track_rows(conn, context.partition_key)
     report.coverage = {
         name: Coverage(sum(1 for r in rows if getattr(r, name) not in (None, [], {})), len(rows))
         for name in SEED_FIELDS

@@ -6,16 +6,15 @@ import time
 import dagster as dg
 
 from track_assets.db.repository import (
-    get_track,
     list_track_credits,
-    playlist_track_ids,
+    playlist_track_rows,
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.mlc_records import work_facts
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
 from track_assets.defs.resources import DatabaseResource, MlcResource
 from track_assets.enrichment.mlc_store import store_track_mlc
 from track_assets.enrichment.publisher_status import (
@@ -47,7 +46,7 @@ def mlc_publisher_status(
     now = utc_now()
     engine = database.engine()
     with engine.connect() as conn:
-        rows = [r for r in (get_track(conn, t) for t in playlist_track_ids(conn, playlist_id)) if r]
+        rows = playlist_track_rows(conn, playlist_id)
         writers = {
             r.spotify_track_id: [
                 CreditedWriter(c.name)
@@ -82,7 +81,7 @@ def mlc_publisher_status(
             report.statuses[outcome] = report.statuses.get(outcome, 0) + 1
             report.rows_written += 1
     with engine.connect() as conn:
-        rows = [get_track(conn, t) for t in by_id]
+        rows = playlist_track_rows(conn, playlist_id)
     with_writers = [r for r in rows if r.isrc and writers[r.spotify_track_id]]
     report.coverage = {
         "publisher_status": Coverage(
@@ -111,10 +110,4 @@ def mlc_publisher_status(
         for r in rows
     ]
     yield dg.MaterializeResult(metadata=report.metadata())
-    linked = report.coverage["publisher_status"]
-    yield dg.AssetCheckResult(
-        check_name="mlc_work_coverage",
-        passed=linked.ratio is None or linked.ratio >= LINKED_MIN,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"have": linked.have, "of": linked.of, "min_ratio": LINKED_MIN},
-    )
+    yield coverage_check("mlc_work_coverage", report.coverage["publisher_status"], LINKED_MIN)

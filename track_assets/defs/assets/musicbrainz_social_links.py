@@ -7,9 +7,8 @@ import time
 import dagster as dg
 
 from track_assets.db.repository import (
-    get_track,
     list_track_credits,
-    playlist_track_ids,
+    playlist_track_rows,
     set_phase_status,
     tracks_needing_phase,
 )
@@ -54,7 +53,7 @@ def musicbrainz_social_links(
     ttl = load_settings().static_ttl
     engine = database.engine()
     with engine.connect() as conn:
-        rows = [r for r in (get_track(conn, t) for t in playlist_track_ids(conn, playlist_id)) if r]
+        rows = playlist_track_rows(conn, playlist_id)
         due = tracks_needing_phase(conn, PHASE, [r.spotify_track_id for r in rows], now, ttl)
         tracks = {}
         for row in rows:

@@ -9,16 +9,15 @@ import dagster as dg
 
 from track_assets.db.repository import (
     get_phase_status,
-    get_track,
     list_track_credits,
-    playlist_track_ids,
+    playlist_track_rows,
     set_phase_status,
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
 from track_assets.defs.resources import DatabaseResource, SpotifyWebResource
 from track_assets.defs.spotify_records import found_credits
 from track_assets.enrichment.spotify_credits import (
@@ -57,15 +56,14 @@ def spotify_credits(
     settings = load_settings()
     engine = database.engine()
     with engine.connect() as conn:
-        on_playlist = playlist_track_ids(conn, playlist_id)
+        album_of = {r.spotify_track_id: r.album_id for r in playlist_track_rows(conn, playlist_id)}
+        on_playlist = list(album_of)
         credits_due = tracks_needing_phase(
             conn, CREDITS_PHASE, on_playlist, now, settings.static_ttl
         )
         counts_due = tracks_needing_phase(
             conn, PLAY_COUNT_PHASE, on_playlist, now, settings.volatile_ttl
         )
-        album_of = {t: (get_track(conn, t) or None) for t in counts_due}
-        album_of = {t: row.album_id for t, row in album_of.items() if row and row.album_id}
     report = PhaseReport(tracks=len(on_playlist), worked=len(set(credits_due) | set(counts_due)))
     report.cache_hits = len(on_playlist) - report.worked
     with fail_fast_on_systemic_errors(), spotify_web.client(counters) as web:
@@ -110,7 +108,7 @@ def spotify_credits(
                 continue
             store_play_count(conn, track_id, count, now=now)
     with engine.connect() as conn:
-        rows = [r for r in (get_track(conn, t) for t in on_playlist) if r is not None]
+        rows = playlist_track_rows(conn, playlist_id)
         writers = {
             r.spotify_track_id: [
                 c.name for c in list_track_credits(conn, r.spotify_track_id) if c.role == WRITER
@@ -134,12 +132,8 @@ def spotify_credits(
         for r in rows
     ]
     yield dg.MaterializeResult(metadata=report.metadata())
-    coverage = report.coverage["play_count"]
-    yield dg.AssetCheckResult(
-        check_name="play_count_coverage",
-        passed=coverage.ratio is None or coverage.ratio >= PLAY_COUNT_COVERAGE_MIN,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"have": coverage.have, "of": coverage.of, "min_ratio": PLAY_COUNT_COVERAGE_MIN},
+    yield coverage_check(
+        "play_count_coverage", report.coverage["play_count"], PLAY_COUNT_COVERAGE_MIN
     )
 
 

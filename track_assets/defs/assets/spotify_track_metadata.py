@@ -7,15 +7,15 @@ import dagster as dg
 
 from track_assets.db.repository import (
     get_album,
-    get_track,
     playlist_track_ids,
+    playlist_track_rows,
     set_phase_status,
     tracks_needing_phase,
 )
 from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
 from track_assets.defs.resources import DatabaseResource, SpotifyApiResource, SpotifyWebResource
 from track_assets.defs.spotify_records import album_row, artist_row, track_row
 from track_assets.enrichment.spotify_metadata import PHASE, TrackMetadata, store_track_metadata
@@ -75,9 +75,8 @@ def spotify_track_metadata(
                 report.count("done")
                 report.rows_written += 1
     with engine.connect() as conn:
-        rows = [get_track(conn, track_id) for track_id in on_playlist]
-        albums = {r.album_id: get_album(conn, r.album_id) for r in rows if r and r.album_id}
-    rows = [r for r in rows if r is not None]
+        rows = playlist_track_rows(conn, playlist_id)
+        albums = {r.album_id: get_album(conn, r.album_id) for r in rows if r.album_id}
     report.coverage = {
         name: Coverage(sum(1 for r in rows if have(r)), len(rows))
         for name, have in {
@@ -102,13 +101,7 @@ def spotify_track_metadata(
         for r in rows
     ]
     yield dg.MaterializeResult(metadata=report.metadata())
-    isrc = report.coverage["isrc"]
-    yield dg.AssetCheckResult(
-        check_name="isrc_coverage",
-        passed=isrc.ratio is None or isrc.ratio >= ISRC_COVERAGE_MIN,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"have": isrc.have, "of": isrc.of, "min_ratio": ISRC_COVERAGE_MIN},
-    )
+    yield coverage_check("isrc_coverage", report.coverage["isrc"], ISRC_COVERAGE_MIN)
 
 
 def _fetch(context, needing, spotify_api, spotify_web, counters) -> dict[str, TrackMetadata]:
