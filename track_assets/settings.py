@@ -105,14 +105,22 @@ class Settings:
     def sandbox_runtime_file(self) -> Path:
         return self.dagster_home / SANDBOX_RUNTIME_FILENAME
 
-    def service(self, name: str) -> ServiceSettings:
-        """Settings for one service: real when its credentials are set, else the running sandbox."""
+    def on_sandbox(self, name: str) -> bool:
+        """Whether service `name` is emulated: sandbox forced on, or auto and no credentials set."""
         if name not in _SERVICES:
             raise ConfigurationError(f"unknown service {name!r}; known: {', '.join(_SERVICES)}")
-        spec = _SERVICES[name]
-        selected = any(self.environ.get(var) for var in spec.selectors)
-        if self.sandbox_mode == "on" or (self.sandbox_mode == "auto" and not selected):
+        selected = any(self.environ.get(var) for var in _SERVICES[name].selectors)
+        return self.sandbox_mode == "on" or (self.sandbox_mode == "auto" and not selected)
+
+    @property
+    def all_on_sandbox(self) -> bool:
+        return all(self.on_sandbox(name) for name in _SERVICES)
+
+    def service(self, name: str) -> ServiceSettings:
+        """Settings for one service: real when its credentials are set, else the running sandbox."""
+        if self.on_sandbox(name):
             return _sandbox_service(name, self.sandbox_runtime_file)
+        spec = _SERVICES[name]
         missing = [var for var in spec.required if not self.environ.get(var)]
         if missing:
             raise ConfigurationError(

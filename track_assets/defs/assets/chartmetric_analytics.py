@@ -12,7 +12,6 @@ from track_assets.db.repository import (
     set_phase_status,
     tracks_needing_phase,
 )
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
@@ -22,6 +21,7 @@ from track_assets.enrichment.chartmetric_analytics import (
     ChartmetricFindings,
     store_chartmetric_findings,
 )
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 from track_assets.settings import load_settings
 
@@ -46,7 +46,7 @@ def chartmetric_analytics(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
-    now = utc_now()
+    now = pipeline_now()
     engine = database.engine()
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)

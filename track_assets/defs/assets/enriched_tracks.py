@@ -8,11 +8,11 @@ import time
 import dagster as dg
 
 from track_assets.db.repository import playlist_track_ids, playlist_track_rows
-from track_assets.db.types import utc_now
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport
 from track_assets.defs.resources import DatabaseResource
 from track_assets.enrichment.consolidate import consolidate_track
+from track_assets.pipeline_clock import pipeline_now
 
 SEED_FIELDS = (
     "isrc",
@@ -56,7 +56,7 @@ SEED_FIELDS = (
 )
 def enriched_tracks(context: dg.AssetExecutionContext, database: DatabaseResource):
     started = time.perf_counter()
-    now = utc_now()
+    now = pipeline_now()
     engine = database.engine()
     with engine.begin() as conn:
         track_ids = playlist_track_ids(conn, context.partition_key)

@@ -10,7 +10,6 @@ from track_assets.db.repository import (
     playlist_track_rows,
     tracks_needing_phase,
 )
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.mlc_records import work_facts
 from track_assets.defs.partitions import playlists_partitions
@@ -22,6 +21,7 @@ from track_assets.enrichment.publisher_status import (
     CreditedWriter,
     publisher_status_for_track,
 )
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 from track_assets.settings import load_settings
 
@@ -43,7 +43,7 @@ def mlc_publisher_status(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
-    now = utc_now()
+    now = pipeline_now()
     engine = database.engine()
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)

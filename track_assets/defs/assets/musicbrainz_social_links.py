@@ -12,7 +12,6 @@ from track_assets.db.repository import (
     set_phase_status,
     tracks_needing_phase,
 )
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport
@@ -30,6 +29,7 @@ from track_assets.enrichment.songwriter_links import (
     resolve_songwriter,
     writers_to_resolve,
 )
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 from track_assets.settings import load_settings
 
@@ -49,7 +49,7 @@ def musicbrainz_social_links(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
-    now = utc_now()
+    now = pipeline_now()
     ttl = load_settings().static_ttl
     engine = database.engine()
     with engine.connect() as conn:

@@ -6,7 +6,6 @@ from contextlib import ExitStack
 
 import dagster as dg
 
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.playlist_sources import (
@@ -28,6 +27,7 @@ from track_assets.enrichment.playlist_fetch import (
     record_failed_fetch,
     store_playlist_fetch,
 )
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 
 
@@ -77,7 +77,7 @@ def playlist_tracks(
                     playlist_id,
                     unavailable.attempts[-1].method if unavailable.attempts else "web_player",
                     str(unavailable),
-                    now=utc_now(),
+                    now=pipeline_now(),
                     run_id=context.run.run_id,
                 )
             raise dg.Failure(str(unavailable), allow_retries=False) from None
@@ -85,7 +85,7 @@ def playlist_tracks(
         context.log.info(f"{attempt.method}: {attempt.answer}")
     with database.engine().begin() as conn:
         stored = store_playlist_fetch(
-            conn, result.playlist, now=utc_now(), run_id=context.run.run_id
+            conn, result.playlist, now=pipeline_now(), run_id=context.run.run_id
         )
     with_isrc = sum(1 for item in result.playlist.items if item.kind == "track" and item.isrc)
     report = PhaseReport(

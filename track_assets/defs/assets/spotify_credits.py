@@ -14,7 +14,6 @@ from track_assets.db.repository import (
     set_phase_status,
     tracks_needing_phase,
 )
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
@@ -27,6 +26,7 @@ from track_assets.enrichment.spotify_credits import (
     store_play_count,
     store_track_credits,
 )
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 from track_assets.settings import load_settings
 
@@ -52,7 +52,7 @@ def spotify_credits(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
-    now = utc_now()
+    now = pipeline_now()
     settings = load_settings()
     engine = database.engine()
     with engine.connect() as conn:

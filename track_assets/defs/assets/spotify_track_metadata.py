@@ -12,13 +12,13 @@ from track_assets.db.repository import (
     set_phase_status,
     tracks_needing_phase,
 )
-from track_assets.db.types import utc_now
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
 from track_assets.defs.resources import DatabaseResource, SpotifyApiResource, SpotifyWebResource
 from track_assets.defs.spotify_records import album_row, artist_row, track_row
 from track_assets.enrichment.spotify_metadata import PHASE, TrackMetadata, store_track_metadata
+from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters
 from track_assets.settings import load_settings
 
@@ -44,7 +44,7 @@ def spotify_track_metadata(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
-    now = utc_now()
+    now = pipeline_now()
     settings = load_settings()
     engine = database.engine()
     with engine.connect() as conn:
