@@ -167,6 +167,90 @@ def status(as_json: bool) -> None:
     click.echo(f"fetched by: {methods}")
     statuses = ", ".join(f"{s} {n}" for s, n in summary["enrichment_status"].items())
     click.echo(f"enrichment: {statuses}")
+    requests = ", ".join(f"{s} {n}" for s, n in summary["requests"].items())
+    click.echo(f"requests: {requests or 'none recorded'}")
+    events = ", ".join(f"{k} {n}" for k, n in summary["events"].items())
+    click.echo(f"events: {events or 'none'}")
+    leads = summary["leads"]
+    reasons = ", ".join(f"{r} {n}" for r, n in leads["by_reason"].items())
+    click.echo(f"songwriter leads: {leads['total']}" + (f" ({reasons})" if reasons else ""))
+    for lead in leads["top"]:
+        tracks = "; ".join(name or "?" for name in lead["track_names"][:2])
+        click.echo(
+            f"  {lead['rank']:>3}. {lead['writer_name'][:28]:28} {'/'.join(lead['reasons']):24} "
+            f"{lead['best_velocity']:>12,.0f} plays/day  {tracks}"
+        )
+
+
+@main.command("export")
+@click.argument("which", type=click.Choice(["tracks", "leads", "all"]), default="all")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Folder to write into (default: TRACK_ASSETS_EXPORT_DIR, else ./exports).",
+)
+def export(which: str, directory: str | None) -> None:
+    """Write tracks and/or songwriter leads as CSV and Parquet; prints the paths written."""
+    from pathlib import Path
+
+    from track_assets.enrichment.exports import (
+        EXPORTS,
+        DatabaseNotReady,
+        export_engine,
+        export_from_database,
+    )
+
+    settings = _settings()
+    try:
+        engine = export_engine(settings.database_url)
+    except DatabaseNotReady as error:
+        raise click.ClickException(f"nothing to export: {error}") from None
+    try:
+        with engine.connect() as conn:
+            written = export_from_database(
+                conn,
+                Path(directory) if directory else settings.export_dir,
+                EXPORTS if which == "all" else (which,),
+            )
+    finally:
+        engine.dispose()
+    for files in written:
+        click.echo(str(files.csv))
+        click.echo(str(files.parquet))
+
+
+@main.group()
+def events() -> None:
+    """The pipeline's events (the activity log), live."""
+
+
+@events.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: pick a free one).",
+)
+def events_serve(host: str, port: int) -> None:
+    """Push each event to WebSocket clients as it is recorded, until interrupted.
+
+    The first stdout line is {"url": "ws://HOST:PORT/", "database": "sqlite|postgresql"}; logs
+    go to stderr. Connect to the URL for new events, or to URL?after=<id> to replay from an id.
+    """
+    import logging
+
+    from track_assets.events import run_feed
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    try:
+        run_feed(_settings().database_url, host, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve events on {host}:{port}: {error}") from None
 
 
 def _parse_all(refs: tuple[str, ...]) -> list[PlaylistRef]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SANDBOX_RUNTIME_FILENAME = "sandbox.json"
 SPOTIFY_TIERS = ("development", "extended", "auto")
@@ -100,6 +101,8 @@ class Settings:
     export_dir: Path
     sandbox_mode: str
     environ: Mapping[str, str] = field(repr=False, default_factory=dict)
+    webhook_url: str | None = None  # where phase 7 POSTs events; None: no webhook
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def sandbox_runtime_file(self) -> Path:
@@ -203,6 +206,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigurationError(
             f"TRACK_ASSETS_SANDBOX={sandbox_mode!r} is not one of auto, on, off"
         )
+    webhook_url, webhook_secret = _webhook_settings(env)
     return Settings(
         dagster_home=home,
         database_url=env.get("TRACK_ASSETS_DATABASE_URL")
@@ -214,7 +218,30 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         export_dir=Path(env.get("TRACK_ASSETS_EXPORT_DIR") or Path.cwd() / "exports"),
         sandbox_mode=sandbox_mode,
         environ=env,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
     )
+
+
+def _webhook_settings(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The webhook URL and secret; a URL needs a secret (every POST is signed)."""
+    url = (env.get("TRACK_ASSETS_WEBHOOK_URL") or "").strip() or None
+    secret = (env.get("TRACK_ASSETS_WEBHOOK_SECRET") or "").strip() or None
+    if url is None:
+        return None, secret
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"TRACK_ASSETS_WEBHOOK_URL={url!r} is not an http(s) URL; "
+            "write it like https://example.com/hooks/track-assets"
+        )
+    if secret is None:
+        raise ConfigurationError(
+            "TRACK_ASSETS_WEBHOOK_URL is set but TRACK_ASSETS_WEBHOOK_SECRET is not: set "
+            "TRACK_ASSETS_WEBHOOK_SECRET to the shared secret the receiver checks signatures "
+            "with, or unset TRACK_ASSETS_WEBHOOK_URL"
+        )
+    return url, secret
 
 
 def _positive_number(env: Mapping[str, str], name: str, default: float) -> float:

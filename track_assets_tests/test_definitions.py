@@ -75,3 +75,58 @@ def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
         "enriched_tracks",
     } <= enriched
     assert "playlist_tracks" not in enriched
+
+
+def test_songwriter_leads_is_unpartitioned_over_every_playlist_in_its_own_job():
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    node = graph.get(dg.AssetKey("songwriter_leads"))
+    assert node.partitions_def is None
+    assert {p.to_user_string() for p in node.parent_keys} == {"enriched_tracks"}
+    assert dg.AssetCheckKey(dg.AssetKey("songwriter_leads"), "leads_exported") in (
+        graph.asset_check_keys
+    )
+    leads_job = definitions.resolve_job_def("songwriter_leads_job")
+    assert {k.to_user_string() for k in leads_job.asset_layer.selected_asset_keys} == {
+        "songwriter_leads"
+    }
+    enrich = definitions.resolve_job_def("enrich_playlist_job")
+    enriched = {k.to_user_string() for k in enrich.asset_layer.selected_asset_keys}
+    assert "songwriter_leads" not in enriched
+    assert "enriched_tracks" in enriched
+
+
+def test_the_tracks_export_holds_every_consolidated_field():
+    from track_assets.defs.assets.enriched_tracks import SEED_FIELDS
+    from track_assets.enrichment.exports import TRACK_COLUMN_KINDS
+
+    assert set(SEED_FIELDS) <= set(TRACK_COLUMN_KINDS)
+    assert {"spotify_track_id", "name", "artists", "enrichment_status", "playlist_ids"} <= set(
+        TRACK_COLUMN_KINDS
+    )
+
+
+def test_phase_7_follows_consolidation_in_the_enrichment_job():
+    definitions = defs()
+    node = definitions.resolve_asset_graph().get(dg.AssetKey("enrichment_events"))
+    assert node.partitions_def == playlists_partitions
+    assert {p.to_user_string() for p in node.parent_keys} == {"enriched_tracks"}
+    enrich = definitions.resolve_job_def("enrich_playlist_job")
+    assert dg.AssetKey("enrichment_events") in enrich.asset_layer.selected_asset_keys
+
+
+def test_sensors_and_the_nightly_schedule_launch_the_right_jobs_and_run_by_default():
+    definitions = defs()
+    expected_sensors = {
+        "playlist_watch_sensor": "fetch_playlist_job",
+        "playlist_fetch_sensor": "enrich_playlist_job",
+        "songwriter_leads_sensor": "songwriter_leads_job",
+    }
+    for name, job in expected_sensors.items():
+        sensor = definitions.resolve_sensor_def(name)
+        assert sensor.job_name == job, name
+        assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, name
+    schedule = definitions.resolve_schedule_def("nightly_fetch_schedule")
+    assert schedule.job_name == "fetch_playlist_job"
+    assert schedule.execution_timezone == "UTC"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

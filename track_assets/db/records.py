@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Self
@@ -286,3 +286,76 @@ class ActivityEntry(_Record):
     track_id: str | None = None
     run_id: str | None = None
     payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseRun(_Record):
+    """One asset step: the run, the playlist (None for unpartitioned assets), what it did."""
+
+    id: int | None = None
+    run_id: str
+    playlist_id: str | None
+    phase: str
+    finished_at: datetime
+    tracks: int = 0
+    worked: int = 0
+    failed: int = 0
+    requests: dict[str, int] | None = None  # service -> requests made
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackEventState(_Record):
+    """What phase 7 last announced about a track."""
+
+    track_id: str
+    enrichment_status: str | None
+    publisher_status: str | None
+    stream_velocity: float | None
+    announced_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaylistReport(_Record):
+    """The reporting row of one playlist, rebuilt after each enrichment."""
+
+    playlist_id: str
+    tracks: int
+    enrichment_status: dict[str, int]
+    publisher_status: dict[str, int]
+    coverage: dict[str, int]
+    growing_tracks: int
+    top_velocity: float | None
+    last_run_id: str | None
+    refreshed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadCredit(_Record):
+    """A writer credit (linked to a songwriter) on a track of a tracked playlist, with what
+    deciding a songwriter lead needs: the track's growth and streams, its playlists, and the
+    writer's standing at The MLC on the track's chosen work (work fields None when none)."""
+
+    songwriter_id: int
+    writer_name: str  # the songwriter's stored name
+    track_id: str
+    spotify_artist_uri: str | None = None
+    track_name: str | None = None
+    stream_velocity: float | None = None
+    spotify_streams: int | None = None
+    mlc_ipi: str | None = None
+    mlc_represented: bool | None = None  # None: not matched to the work's writers
+    mlc_song_code: str | None = None
+    mlc_status: str | None = None  # signed | split | unsigned
+    known_share: Decimal | None = None  # percent, 0-100
+    publishers: tuple[str, ...] = ()  # names on the work: publishers and administrators
+    playlists: tuple[Playlist, ...] = ()  # the tracked playlists the track is on
+
+
+@dataclass(frozen=True, kw_only=True)
+class SongwriterProfile(_Record):
+    """Who a songwriter is outside the credits: linked MusicBrainz artists and current links."""
+
+    songwriter_id: int
+    musicbrainz_artist_ids: tuple[str, ...] = ()
+    social_links: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> URLs

@@ -532,3 +532,57 @@ activity_log = Table(
     Column("message", Text, nullable=False),
     Column("payload", Json),
 )
+
+# What each phase step did: one row per asset materialization (run, playlist, phase), with the
+# requests it made per service, so `status` can say what the pipeline has cost.
+phase_runs = Table(
+    "phase_runs",
+    metadata,
+    Column("id", SurrogateKey, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("playlist_id", SPOTIFY_ID),  # None for the unpartitioned songwriter_leads
+    Column("phase", String(64), nullable=False),
+    Column("finished_at", UtcDateTime, nullable=False),
+    Column("tracks", Integer, nullable=False),
+    Column("worked", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("requests", Json),  # service -> requests made
+    Column("seconds", Float),
+)
+
+# The figures phase 7 last announced per track: the next run compares with them to tell
+# new tracks, status changes and velocity spikes, so an event is recorded once.
+track_event_state = Table(
+    "track_event_state",
+    metadata,
+    Column(
+        "track_id",
+        SPOTIFY_ID,
+        ForeignKey("tracks.spotify_track_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("enrichment_status", String(16)),
+    Column("publisher_status", String(32)),
+    Column("stream_velocity", Float),
+    Column("announced_at", UtcDateTime, nullable=False),
+)
+
+# One summary row per playlist, rebuilt by phase 7 after each enrichment (the reporting cache).
+playlist_reports = Table(
+    "playlist_reports",
+    metadata,
+    Column(
+        "playlist_id",
+        SPOTIFY_ID,
+        ForeignKey("playlists.spotify_playlist_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tracks", Integer, nullable=False),
+    Column("enrichment_status", Json, nullable=False),  # status -> tracks
+    Column("publisher_status", Json, nullable=False),  # status -> tracks
+    Column("coverage", Json, nullable=False),  # field -> tracks that have it
+    Column("growing_tracks", Integer, nullable=False),
+    Column("top_velocity", Float),
+    Column("last_run_id", String(64)),
+    Column("refreshed_at", UtcDateTime, nullable=False),
+)

@@ -1,4 +1,5 @@
-"""The two jobs of ARCHITECTURE.md: fetch a playlist (phase 0), then enrich its tracks."""
+"""The jobs of ARCHITECTURE.md: fetch a playlist (phase 0), enrich its tracks, and rank the
+songwriter leads across every playlist."""
 
 import dagster as dg
 
@@ -13,12 +14,20 @@ fetch_playlist_job = dg.define_asset_job(
 
 enrich_playlist_job = dg.define_asset_job(
     "enrich_playlist_job",
-    selection=dg.AssetSelection.assets("playlist_tracks").downstream(include_self=False),
+    # songwriter_leads is downstream too, but unpartitioned: it runs in its own job.
+    selection=dg.AssetSelection.assets("playlist_tracks").downstream(include_self=False)
+    - dg.AssetSelection.assets("songwriter_leads"),
     partitions_def=playlists_partitions,
     description="Phases 1 and up for the playlist's tracks that are not done and fresh.",
+)
+
+songwriter_leads_job = dg.define_asset_job(
+    "songwriter_leads_job",
+    selection=dg.AssetSelection.assets("songwriter_leads"),
+    description="Rank the songwriter leads across every playlist and write the exports.",
 )
 
 
 @dg.definitions
 def jobs() -> dg.Definitions:
-    return dg.Definitions(jobs=[fetch_playlist_job, enrich_playlist_job])
+    return dg.Definitions(jobs=[fetch_playlist_job, enrich_playlist_job, songwriter_leads_job])

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
+from sqlalchemy.engine import Engine
+
+from track_assets.db.records import PhaseRun
+from track_assets.db.repository import record_phase_run
 
 PREVIEW_ROWS = 10
 
@@ -82,6 +86,31 @@ class PhaseReport:
         if self.preview:
             meta["preview"] = dg.MetadataValue.md(markdown_table(self.preview[:PREVIEW_ROWS]))
         return meta
+
+
+def phase_result(
+    context: dg.AssetExecutionContext, engine: Engine, report: PhaseReport
+) -> dg.MaterializeResult:
+    """The step's MaterializeResult, after appending it to the `phase_runs` ledger (whose
+    requests per service `track-assets status` sums)."""
+    from track_assets.pipeline_clock import pipeline_now
+
+    run = PhaseRun(
+        run_id=context.run.run_id,
+        playlist_id=context.partition_key if context.has_partition_key else None,
+        phase=context.asset_key.to_user_string(),
+        finished_at=pipeline_now(),
+        tracks=report.tracks,
+        worked=report.worked,
+        failed=report.statuses.get("failed", 0),
+        requests={
+            service: int(summary.get("total", 0)) for service, summary in report.requests.items()
+        },
+        seconds=round(report.seconds, 3),
+    )
+    with engine.begin() as conn:
+        record_phase_run(conn, run)
+    return dg.MaterializeResult(metadata=report.metadata())
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:

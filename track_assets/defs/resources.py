@@ -7,11 +7,13 @@ the UI loads even when no sandbox is up, and a step says how to start one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import dagster as dg
 from pydantic import Field, PrivateAttr
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from track_assets.db.engine import make_engine
 from track_assets.db.migrate import ensure_schema
@@ -42,6 +44,18 @@ class DatabaseResource(dg.ConfigurableResource):
             ensure_schema(engine)
             self._engine = engine
         return self._engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction on an engine of its own, disposed after: for sensors and schedules,
+        whose ticks have no teardown to close a cached engine's pool."""
+        engine = make_engine(self.resolved_url())
+        try:
+            ensure_schema(engine)
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            engine.dispose()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._engine is not None:

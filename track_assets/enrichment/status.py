@@ -3,7 +3,9 @@
 Keys (stable; new keys may be added, none renamed): `playlists` (tracked), `tracks` (on a
 tracked playlist now), `coverage` (field -> {"have", "of"} over those tracks), `phases`
 (phase -> status -> tracks), `fetch_methods` (method -> tracks first registered by it),
-`enrichment_status` (complete / partial / failed / pending -> tracks).
+`enrichment_status` (complete / partial / failed / pending -> tracks), `requests` (service ->
+requests made by every recorded step), `events` (activity-log kind -> entries), `leads`
+(`total`, `by_reason`, and `top`: the first TOP_LEADS ranked songwriter leads).
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from track_assets.db.repository import requests_by_service
 from track_assets.db.tables import (
+    activity_log,
     albums,
+    artist_songwriters,
     playlist_tracks,
     playlists,
     track_credits,
     track_phase_status,
     tracks,
 )
+
+TOP_LEADS = 10
 
 COVERED_FIELDS = {
     "isrc": tracks.c.isrc,
@@ -32,6 +39,7 @@ COVERED_FIELDS = {
     "moods": tracks.c.moods,
     "youtube_views": tracks.c.youtube_views,
     "publisher_status": tracks.c.publisher_status,
+    "stream_velocity": tracks.c.stream_velocity,
 }
 
 
@@ -62,6 +70,14 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
         "have": _count(conn, current, tracks.c.spotify_track_id.in_(with_writers)),
         "of": total,
     }
+    linked_writers = select(track_credits.c.track_id).where(
+        track_credits.c.role == "writer",
+        track_credits.c.songwriter_id.in_(select(artist_songwriters.c.songwriter_id)),
+    )
+    coverage["songwriter_links"] = {
+        "have": _count(conn, current, tracks.c.spotify_track_id.in_(linked_writers)),
+        "of": total,
+    }
     phases: dict[str, dict[str, int]] = {}
     rows = conn.execute(
         select(track_phase_status.c.phase, track_phase_status.c.status, func.count())
@@ -87,8 +103,41 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
         "phases": {phase: dict(sorted(s.items())) for phase, s in sorted(phases.items())},
         "fetch_methods": {str(m): n for m, n in methods},
         "enrichment_status": dict(sorted((str(k), n) for k, n in statuses)),
+        "requests": requests_by_service(conn),
+        "leads": _leads_summary(conn),
+        "events": dict(
+            sorted(
+                conn.execute(
+                    select(activity_log.c.kind, func.count()).group_by(activity_log.c.kind)
+                ).all()
+            )
+        ),
     }
 
 
 def _count(conn: Connection, *conditions) -> int:
     return conn.execute(select(func.count()).select_from(tracks).where(*conditions)).scalar_one()
+
+
+def _leads_summary(conn: Connection) -> dict[str, Any]:
+    from track_assets.enrichment.exports import compute_songwriter_leads
+    from track_assets.enrichment.songwriter_leads import lead_counts_by_reason
+
+    leads = compute_songwriter_leads(conn)
+    return {
+        "total": len(leads),
+        "by_reason": lead_counts_by_reason(leads),
+        "top": [
+            {
+                "rank": lead.rank,
+                "writer_name": lead.writer_name,
+                "ipi": lead.ipi,
+                "reasons": list(lead.reasons),
+                "lead_tracks": lead.lead_tracks,
+                "best_velocity": lead.best_velocity,
+                "total_streams": lead.total_streams,
+                "track_names": list(lead.track_names),
+            }
+            for lead in leads[:TOP_LEADS]
+        ],
+    }

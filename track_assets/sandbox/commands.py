@@ -234,3 +234,39 @@ def serve_command(
         )
 
     serve(emulators, catalog, options, home, ready)
+
+
+@sandbox.command("clock")
+@click.option("--advance-days", type=int, help="Move the emulated date by N days (may be < 0).")
+@click.option("--date", "pinned_date", callback=_iso_date, help="Pin the emulated date.")
+def clock_command(advance_days: int | None, pinned_date: date | None) -> None:
+    """Show or move the running sandbox's clock (the pipeline follows it on the sandbox)."""
+    import json
+
+    import httpx
+
+    from track_assets.sandbox.runtime_file import read_runtime_file
+    from track_assets.settings import load_settings
+
+    if advance_days is not None and pinned_date is not None:
+        raise click.UsageError("give --advance-days or --date, not both")
+    home = load_settings().dagster_home
+    runtime = read_runtime_file(home)
+    if not runtime:
+        raise click.ClickException(
+            f"no sandbox is running ({home / 'sandbox.json'} not found); start one with "
+            "`track-assets sandbox serve`"
+        )
+    url = f"{runtime['admin'].rstrip('/')}/clock"
+    body: dict[str, object] = {}
+    if pinned_date is not None:
+        body["date"] = pinned_date.isoformat()
+    if advance_days is not None:
+        body["advance_days"] = advance_days
+    try:
+        response = httpx.post(url, json=body) if body else httpx.get(url)
+    except httpx.HTTPError as error:
+        raise click.ClickException(f"the sandbox at {url} does not answer ({error})") from None
+    if response.status_code != 200:
+        raise click.ClickException(f"{url}: {response.status_code} {response.text}")
+    click.echo(json.dumps(response.json()))

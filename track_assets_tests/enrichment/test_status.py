@@ -61,3 +61,22 @@ def test_status_summarises_the_tracked_playlists_only(conn):
     assert summary["phases"] == {"spotify_metadata": {"done": 1, "failed": 1}}
     assert summary["fetch_methods"] == {"chartmetric": 1, "web_player": 1}
     assert summary["enrichment_status"] == {"pending": 2}
+
+
+def test_status_sums_requests_per_service_and_counts_events(conn):
+    from track_assets.db.records import PhaseRun
+    from track_assets.db.repository import append_activity, record_phase_run
+
+    for requests in ({"mlc": 3, "chartmetric": 2}, {"mlc": 4}, None):
+        record_phase_run(
+            conn,
+            PhaseRun(run_id="r1", playlist_id=KEPT, phase="p", finished_at=NOW, requests=requests),
+        )
+    append_activity(conn, "new_track", "new", occurred_at=NOW)
+    append_activity(conn, "new_track", "new", occurred_at=NOW)
+    append_activity(conn, "enrichment_run", "run", occurred_at=NOW)
+    summary = pipeline_status(conn)
+    assert summary["requests"] == {"chartmetric": 2, "mlc": 7}
+    assert summary["events"] == {"enrichment_run": 1, "new_track": 2}
+    assert summary["leads"]["total"] == 0
+    assert summary["leads"]["top"] == []

@@ -157,3 +157,28 @@ def test_serve_announces_every_service_serves_them_and_stops_on_interrupt(env):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_clock_moves_the_running_sandbox_and_the_pipeline_follows(env, tmp_path):
+    from datetime import date
+
+    from track_assets.pipeline_clock import pipeline_now
+    from track_assets.sandbox.emulators import all_emulators
+    from track_assets.sandbox.options import SandboxOptions
+    from track_assets.sandbox.server import SandboxServer
+
+    home = Path(env["DAGSTER_HOME"])
+    catalog = load_catalog(generate_catalog(seed=3))
+    options = SandboxOptions(seed=1, rate_limits="off", date=date(2026, 5, 31))
+    with SandboxServer(all_emulators(), catalog, options, runtime_dir=home):
+        shown = json.loads(run_cli("sandbox", "clock", env=env).stdout)
+        assert shown["date"] == "2026-05-31"
+        moved = json.loads(run_cli("sandbox", "clock", "--advance-days", "1", env=env).stdout)
+        assert moved["date"] == "2026-06-01"
+        assert pipeline_now(load_settings({"DAGSTER_HOME": str(home)})).date() == date(2026, 6, 1)
+        both = run_cli(
+            "sandbox", "clock", "--advance-days", "1", "--date", "2026-01-01", env=env, check=False
+        )
+        assert both.returncode != 0 and "not both" in both.stderr
+    stopped = run_cli("sandbox", "clock", env=env, check=False)
+    assert stopped.returncode != 0 and "sandbox serve" in stopped.stderr

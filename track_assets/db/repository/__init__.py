@@ -4,7 +4,12 @@ Every function takes a `Connection`: the caller owns the transaction (`with engi
 Writes are upserts keyed by natural ids, so re-running one never duplicates a row.
 """
 
-from track_assets.db.repository.activity import activity_since, append_activity
+from track_assets.db.repository.activity import (
+    activity_entries,
+    activity_since,
+    append_activity,
+    event_json,
+)
 from track_assets.db.repository.chartmetric import (
     get_chartmetric_track,
     link_track_chartmetric,
@@ -21,6 +26,12 @@ from track_assets.db.repository.credits import (
     upsert_songwriter,
     upsert_track_credit,
 )
+from track_assets.db.repository.exports import (
+    tracked_playlists_by_track,
+    tracked_track_artist_names,
+    tracked_tracks,
+)
+from track_assets.db.repository.leads import songwriter_lead_credits, songwriter_profiles
 from track_assets.db.repository.metrics import metric_history, upsert_metric_snapshot
 from track_assets.db.repository.mlc import (
     get_mlc_work,
@@ -59,6 +70,13 @@ from track_assets.db.repository.playlists import (
     upsert_playlist_membership,
 )
 from track_assets.db.repository.provenance import field_provenance_for, record_field_provenance
+from track_assets.db.repository.reports import (
+    event_states,
+    get_playlist_report,
+    save_event_state,
+    save_playlist_report,
+)
+from track_assets.db.repository.runs import phase_runs_for, record_phase_run, requests_by_service
 from track_assets.db.repository.tracks import (
     get_album,
     get_spotify_artist,
@@ -72,9 +90,12 @@ from track_assets.db.repository.tracks import (
 
 __all__ = [
     "FETCH_STATUSES",
+    "activity_entries",
     "activity_since",
     "append_activity",
     "delete_stale_track_credits",
+    "event_json",
+    "event_states",
     "field_provenance_for",
     "get_album",
     "get_chartmetric_track",
@@ -82,6 +103,7 @@ __all__ = [
     "get_musicbrainz_artist",
     "get_phase_status",
     "get_playlist",
+    "get_playlist_report",
     "get_songwriter",
     "get_spotify_artist",
     "get_track",
@@ -98,20 +120,30 @@ __all__ = [
     "metric_history",
     "mlc_party_key",
     "normalized_person_name",
+    "phase_runs_for",
     "phase_status_counts",
     "playlist_fetches_after",
     "playlist_memberships",
     "playlist_track_ids",
     "playlist_track_rows",
     "record_field_provenance",
+    "record_phase_run",
     "record_playlist_fetch",
+    "requests_by_service",
+    "save_event_state",
+    "save_playlist_report",
     "set_credit_mlc_match",
     "set_phase_status",
     "songwriter_artist_ids",
     "songwriter_identity_key",
+    "songwriter_lead_credits",
+    "songwriter_profiles",
     "track_artist_ids",
     "track_chartmetric_ids",
     "track_mlc_candidates",
+    "tracked_playlists_by_track",
+    "tracked_track_artist_names",
+    "tracked_tracks",
     "tracks_needing_phase",
     "upsert_album",
     "upsert_artist_external_link",

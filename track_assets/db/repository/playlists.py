@@ -103,12 +103,15 @@ def record_playlist_fetch(conn: Connection, fetch: PlaylistFetch) -> int:
     return fetch_id
 
 
-def latest_playlist_fetch(conn: Connection, playlist_id: str) -> PlaylistFetch | None:
+def latest_playlist_fetch(
+    conn: Connection, playlist_id: str, *, landed_only: bool = False
+) -> PlaylistFetch | None:
+    """The playlist's latest fetch (with `landed_only`, the latest that did not fail)."""
+    query = select(playlist_fetches).where(playlist_fetches.c.playlist_id == playlist_id)
+    if landed_only:
+        query = query.where(playlist_fetches.c.status != "failed")
     row = conn.execute(
-        select(playlist_fetches)
-        .where(playlist_fetches.c.playlist_id == playlist_id)
-        .order_by(playlist_fetches.c.fetched_at.desc(), playlist_fetches.c.id.desc())
-        .limit(1)
+        query.order_by(playlist_fetches.c.fetched_at.desc(), playlist_fetches.c.id.desc()).limit(1)
     ).first()
     return PlaylistFetch.from_row(row) if row is not None else None
 

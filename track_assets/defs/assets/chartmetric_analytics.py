@@ -1,4 +1,4 @@
-"""Phase 5: Chartmetric id (by ISRC), moods, activities, reach and the Spotify popularity,
+"""Phase 5: Chartmetric id (by ISRC, else by Spotify id), moods, activities, reach and the Spotify popularity,
 Spotify streams (where the plan allows) and YouTube views series, with their velocity."""
 
 import time
@@ -9,12 +9,11 @@ import dagster as dg
 from track_assets.db.records import ChartmetricTrack
 from track_assets.db.repository import (
     playlist_track_rows,
-    set_phase_status,
     tracks_needing_phase,
 )
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check, phase_result
 from track_assets.defs.resources import ChartmetricResource, DatabaseResource
 from track_assets.enrichment.chartmetric_analytics import (
     PHASE,
@@ -50,18 +49,14 @@ def chartmetric_analytics(
     engine = database.engine()
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)
-        with_isrc = {r.spotify_track_id: r.isrc for r in rows if r.isrc}
-        every_id = [r.spotify_track_id for r in rows]
-        due_all = tracks_needing_phase(conn, PHASE, every_id, now, load_settings().volatile_ttl)
-    due = [t for t in due_all if t in with_isrc]
-    without_isrc = [t for t in due_all if t not in with_isrc]
-    report = PhaseReport(tracks=len(rows), worked=len(due), cache_hits=len(with_isrc) - len(due))
-    report.not_applicable["no_isrc"] = len(rows) - len(with_isrc)
+        isrcs = {r.spotify_track_id: r.isrc for r in rows}
+        ttl = load_settings().volatile_ttl
+        due = tracks_needing_phase(conn, PHASE, list(isrcs), now, ttl)
+    report = PhaseReport(tracks=len(rows), worked=len(due), cache_hits=len(rows) - len(due))
+    # By ISRC first; a track without one (or unknown by it) is looked up by its Spotify id.
     with fail_fast_on_systemic_errors(), chartmetric.client(counters) as client:
-        findings = [_findings(client, track_id, with_isrc[track_id], now) for track_id in due]
+        findings = [_findings(client, track_id, isrcs[track_id], now) for track_id in due]
     with engine.begin() as conn:
-        for track_id in without_isrc:  # Chartmetric is looked up by ISRC
-            set_phase_status(conn, track_id, PHASE, "not_applicable", reason="no_isrc", now=now)
         for found in findings:
             store_chartmetric_findings(conn, found, now=now)
             report.count("done" if found.chartmetric_id else "not_applicable", found.reason)
@@ -69,13 +64,11 @@ def chartmetric_analytics(
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)
     report.coverage = {
-        "chartmetric_id": Coverage(sum(1 for r in rows if r.chartmetric_id), len(with_isrc)),
-        "moods": Coverage(sum(1 for r in rows if r.moods), len(with_isrc)),
-        "youtube_views": Coverage(
-            sum(1 for r in rows if r.youtube_views is not None), len(with_isrc)
-        ),
+        "chartmetric_id": Coverage(sum(1 for r in rows if r.chartmetric_id), len(rows)),
+        "moods": Coverage(sum(1 for r in rows if r.moods), len(rows)),
+        "youtube_views": Coverage(sum(1 for r in rows if r.youtube_views is not None), len(rows)),
         "chartmetric_velocity": Coverage(
-            sum(1 for r in rows if r.chartmetric_velocity is not None), len(with_isrc)
+            sum(1 for r in rows if r.chartmetric_velocity is not None), len(rows)
         ),
     }
     streams_closed = sum(1 for f in findings if f.chartmetric_id and f.streams is None)
@@ -92,13 +85,13 @@ def chartmetric_analytics(
         }
         for r in rows
     ]
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield coverage_check(
         "chartmetric_id_coverage", report.coverage["chartmetric_id"], ID_COVERAGE_MIN
     )
 
 
-def _findings(client, track_id: str, isrc: str, now) -> ChartmetricFindings:
+def _findings(client, track_id: str, isrc: str | None, now) -> ChartmetricFindings:
     from track_assets.services.chartmetric import NotInPlan
 
     resolved = client.resolve_track(isrc, track_id)

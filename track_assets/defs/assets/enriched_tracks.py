@@ -9,7 +9,7 @@ import dagster as dg
 
 from track_assets.db.repository import playlist_track_ids, playlist_track_rows
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, phase_result
 from track_assets.defs.resources import DatabaseResource
 from track_assets.enrichment.consolidate import consolidate_track
 from track_assets.pipeline_clock import pipeline_now
@@ -88,7 +88,7 @@ def enriched_tracks(context: dg.AssetExecutionContext, database: DatabaseResourc
         }
         for r in rows
     ]
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield dg.AssetCheckResult(
         check_name="every_track_consolidated",
         passed=all(r.enrichment_status != "pending" for r in rows),

@@ -13,7 +13,7 @@ from track_assets.db.repository import (
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.mlc_records import work_facts
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check, phase_result
 from track_assets.defs.resources import DatabaseResource, MlcResource
 from track_assets.enrichment.mlc_store import store_track_mlc
 from track_assets.enrichment.publisher_status import (
@@ -109,5 +109,5 @@ def mlc_publisher_status(
         }
         for r in rows
     ]
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield coverage_check("mlc_work_coverage", report.coverage["publisher_status"], LINKED_MIN)

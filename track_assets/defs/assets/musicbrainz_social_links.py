@@ -14,7 +14,7 @@ from track_assets.db.repository import (
 )
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, phase_result
 from track_assets.defs.resources import DatabaseResource, MusicBrainzResource
 from track_assets.enrichment.musicbrainz_store import (
     PHASE,
@@ -117,7 +117,7 @@ def musicbrainz_social_links(
     report.requests = counters.snapshot()
     report.seconds = time.perf_counter() - started
     report.preview = preview
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     expected = sum(len(w) for w in chosen.values())
     yield dg.AssetCheckResult(
         check_name="writers_looked_up",

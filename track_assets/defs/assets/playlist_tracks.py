@@ -13,7 +13,7 @@ from track_assets.defs.playlist_sources import (
     playlist_from_web_api,
     playlist_from_web_player,
 )
-from track_assets.defs.reporting import Coverage, PhaseReport
+from track_assets.defs.reporting import Coverage, PhaseReport, phase_result
 from track_assets.defs.resources import (
     ChartmetricResource,
     DatabaseResource,
@@ -111,7 +111,7 @@ def playlist_tracks(
             "playlist_name": result.playlist.name or "",
         },
     )
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield dg.AssetCheckResult(
         check_name="playlist_has_tracks",
         passed=bool(stored.track_ids),

@@ -16,7 +16,7 @@ from track_assets.db.repository import (
 )
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check, phase_result
 from track_assets.defs.resources import DatabaseResource, SpotifyWebResource
 from track_assets.defs.spotify_records import found_credits
 from track_assets.enrichment.spotify_credits import (
@@ -131,7 +131,7 @@ def spotify_credits(
         }
         for r in rows
     ]
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield coverage_check(
         "play_count_coverage", report.coverage["play_count"], PLAY_COUNT_COVERAGE_MIN
     )

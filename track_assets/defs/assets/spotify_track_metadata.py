@@ -14,7 +14,7 @@ from track_assets.db.repository import (
 )
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check
+from track_assets.defs.reporting import Coverage, PhaseReport, coverage_check, phase_result
 from track_assets.defs.resources import DatabaseResource, SpotifyApiResource, SpotifyWebResource
 from track_assets.defs.spotify_records import album_row, artist_row, track_row
 from track_assets.enrichment.spotify_metadata import PHASE, TrackMetadata, store_track_metadata
@@ -100,7 +100,7 @@ def spotify_track_metadata(
         }
         for r in rows
     ]
-    yield dg.MaterializeResult(metadata=report.metadata())
+    yield phase_result(context, database.engine(), report)
     yield coverage_check("isrc_coverage", report.coverage["isrc"], ISRC_COVERAGE_MIN)
 
 

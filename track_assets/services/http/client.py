@@ -49,6 +49,7 @@ class ServiceHttpClient:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         retry_after: Callable[[httpx.Response], float | None] | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.service = service
         self.base_url = base_url
@@ -60,7 +61,9 @@ class ServiceHttpClient:
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
         self._retry_after = retry_after or retry_after_header
-        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
+        self._http = httpx.Client(
+            base_url=base_url, timeout=timeout, headers=headers, transport=transport
+        )
 
     def get(self, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any) -> httpx.Response:
         return self.request("GET", path, endpoint=endpoint, **httpx_kwargs)
@@ -128,7 +131,7 @@ class ServiceHttpClient:
                 max_retry_after=policy.max_retry_after,
             )
         if failures >= policy.max_attempts:
-            raise self._unavailable(label, f"HTTP {status}", sent)
+            raise self._unavailable(label, f"HTTP {status}", sent, status)
         if retry_after is not None:
             return retry_after
         return policy.backoff_delay(failures, self._rng)
@@ -157,13 +160,16 @@ class ServiceHttpClient:
         self.counters.record(self.service, label, response.status_code)
         return response
 
-    def _unavailable(self, label: str, last: str, attempts: int) -> ServiceUnavailable:
+    def _unavailable(
+        self, label: str, last: str, attempts: int, status: int | None = None
+    ) -> ServiceUnavailable:
         return ServiceUnavailable(
             service=self.service,
             endpoint=label,
             base_url=self.base_url,
             last=last,
             attempts=attempts,
+            status=status,
         )
 
     def close(self) -> None:

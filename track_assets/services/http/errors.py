@@ -49,7 +49,14 @@ class ServiceUnavailable(ServiceError):
     """Every attempt failed with a retryable status (429, 5xx) or a network error."""
 
     def __init__(
-        self, *, service: str, endpoint: str, base_url: str, last: str, attempts: int
+        self,
+        *,
+        service: str,
+        endpoint: str,
+        base_url: str,
+        last: str,
+        attempts: int,
+        status: int | None = None,
     ) -> None:
         message = (
             f"{service} {endpoint} failed {attempts} times in a row (last: {last}); the service "
@@ -59,6 +66,7 @@ class ServiceUnavailable(ServiceError):
         super().__init__(message, service=service, endpoint=endpoint)
         self.last = last
         self.attempts = attempts
+        self.status = status  # of the last response; None when the last attempt got none
 
 
 class Unauthorized(ServiceError):

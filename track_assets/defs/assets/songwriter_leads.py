@@ -1,0 +1,77 @@
+"""Songwriter leads across every tracked playlist: credited writers on growing tracks
+(stream_velocity > 0) who are unrepresented at The MLC on the track's work, or whose work is
+unsigned or split, one ranked row per songwriter (best velocity, velocity sum, streams, name).
+Writes songwriter_leads.csv/.parquet and tracks.csv/.parquet into the export folder
+(TRACK_ASSETS_EXPORT_DIR). The rule and the columns: README.md, "Songwriter leads"."""
+
+import csv
+import time
+
+import dagster as dg
+
+from track_assets.defs.reporting import markdown_table
+from track_assets.defs.resources import DatabaseResource
+from track_assets.enrichment.exports import (
+    compute_songwriter_leads,
+    export_songwriter_leads,
+    export_tracks,
+)
+from track_assets.enrichment.songwriter_leads import lead_counts_by_reason
+from track_assets.settings import load_settings
+
+TOP_LEADS = 20
+
+
+@dg.asset(
+    deps=[dg.AssetDep("enriched_tracks", partition_mapping=dg.AllPartitionMapping())],
+    check_specs=[dg.AssetCheckSpec("leads_exported", asset="songwriter_leads")],
+    kinds={"sqlalchemy", "parquet", "csv"},
+    description=__doc__,
+)
+def songwriter_leads(context: dg.AssetExecutionContext, database: DatabaseResource):
+    started = time.perf_counter()
+    directory = load_settings().export_dir
+    with database.engine().connect() as conn:
+        leads = compute_songwriter_leads(conn)
+        tracks = export_tracks(conn, directory)
+    files = export_songwriter_leads(leads, directory)
+    context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
+    top = [
+        {
+            "rank": lead.rank,
+            "writer": lead.writer_name,
+            "reasons": lead.reasons,
+            "tracks": lead.lead_tracks,
+            "best_velocity": lead.best_velocity,
+            "total_streams": lead.total_streams,
+            "publishers": lead.publishers,
+        }
+        for lead in leads[:TOP_LEADS]
+    ]
+    yield dg.MaterializeResult(
+        metadata={
+            "leads": dg.MetadataValue.int(len(leads)),
+            "leads_by_reason": dg.MetadataValue.json(lead_counts_by_reason(leads)),
+            "lead_tracks": dg.MetadataValue.int(len({t for x in leads for t in x.track_ids})),
+            "tracks_exported": dg.MetadataValue.int(tracks.rows),
+            "songwriter_leads_csv": dg.MetadataValue.path(str(files.csv)),
+            "songwriter_leads_parquet": dg.MetadataValue.path(str(files.parquet)),
+            "tracks_csv": dg.MetadataValue.path(str(tracks.csv)),
+            "tracks_parquet": dg.MetadataValue.path(str(tracks.parquet)),
+            "top_leads": dg.MetadataValue.md(markdown_table(top)),
+            "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
+        }
+    )
+    exist = all(p.exists() for p in (files.csv, files.parquet, tracks.csv, tracks.parquet))
+    csv_rows = _csv_data_rows(files.csv) if files.csv.exists() else -1
+    yield dg.AssetCheckResult(
+        check_name="leads_exported",
+        passed=exist and csv_rows == len(leads),
+        metadata={"files_exist": exist, "csv_rows": csv_rows, "leads": len(leads)},
+    )
+
+
+def _csv_data_rows(path) -> int:
+    """Data rows of a CSV file (-1 above: no file)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)

@@ -1,0 +1,149 @@
+"""Automatic runs (ARCHITECTURE.md, "Inputs and triggers"): a new playlist gets its fetch, a
+landed fetch gets its enrichment when something is due, the nightly schedule refetches every
+playlist, and the leads are re-ranked after enrichment. Run keys make each happen once."""
+
+import os
+
+import dagster as dg
+
+from track_assets.db.repository import (
+    latest_playlist_fetch,
+    list_playlists,
+    playlist_fetches_after,
+    upsert_playlist,
+)
+from track_assets.defs.jobs import enrich_playlist_job, fetch_playlist_job, songwriter_leads_job
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.defs.resources import DatabaseResource
+from track_assets.enrichment.scheduling import enrichment_due, phase_ttls, playlists_due_for_fetch
+from track_assets.pipeline_clock import pipeline_now
+from track_assets.playlist_refs import InvalidPlaylistRef, parse_playlist_ref
+from track_assets.settings import load_settings
+
+NIGHTLY_CRON_VARIABLE = "TRACK_ASSETS_NIGHTLY_CRON"
+DEFAULT_NIGHTLY_CRON = "0 3 * * *"  # 03:00 UTC
+SENSOR_INTERVAL_SECONDS = 15
+
+
+@dg.sensor(
+    job=fetch_playlist_job,
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Fetches each playlist that was never fetched; gives a partition added in the "
+    "UI its database row.",
+)
+def playlist_watch_sensor(context: dg.SensorEvaluationContext, database: DatabaseResource):
+    keys = context.instance.get_dynamic_partitions(PLAYLISTS_PARTITION)
+    requests = []
+    with database.transaction() as conn:
+        tracked = {p.spotify_playlist_id for p in list_playlists(conn)}
+        for key in keys:
+            if key not in tracked:
+                try:
+                    ref = parse_playlist_ref(key)
+                except InvalidPlaylistRef as error:
+                    context.log.warning(f"partition {key!r} is not a playlist id: {error}")
+                    continue
+                upsert_playlist(
+                    conn, spotify_playlist_id=key, url=ref.url, is_editorial=ref.is_editorial
+                )
+                context.log.info(f"playlist {key} registered from its partition")
+            if latest_playlist_fetch(conn, key) is None:
+                requests.append(dg.RunRequest(partition_key=key, run_key=f"first-fetch:{key}"))
+    if not requests:
+        return dg.SkipReason(f"all {len(keys)} playlists have been fetched")
+    return requests
+
+
+@dg.sensor(
+    job=enrich_playlist_job,
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Enriches a playlist when a fetch lands with new tracks, or tracks that are "
+    "pending, stale (volatile figures past their TTL) or due a retry. One run per fetch.",
+)
+def playlist_fetch_sensor(context: dg.SensorEvaluationContext, database: DatabaseResource):
+    cursor = int(context.cursor or 0)
+    ttls = phase_ttls(load_settings())
+    requests = []
+    skipped = []
+    with database.transaction() as conn:
+        fetches = playlist_fetches_after(conn, cursor)
+        if not fetches:
+            return dg.SkipReason("no new fetch")
+        now = pipeline_now()
+        tracked = set(context.instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
+        # Only a playlist's latest fetch in the batch counts: one run covers all of them.
+        latest = {fetch.playlist_id: fetch for fetch in fetches}
+        cursor = fetches[-1].id
+        for fetch in latest.values():
+            reason = None
+            if fetch.playlist_id in tracked:
+                reason = enrichment_due(conn, fetch, now, ttls)
+            if reason is None:
+                skipped.append(fetch.id)
+                continue
+            context.log.info(f"fetch {fetch.id} of {fetch.playlist_id}: {reason}")
+            requests.append(
+                dg.RunRequest(
+                    partition_key=fetch.playlist_id,
+                    run_key=f"fetch:{fetch.id}",
+                    tags={"track_assets/fetch_id": str(fetch.id), "track_assets/due": reason},
+                )
+            )
+    if skipped:
+        context.log.info(f"nothing due after fetches {skipped}")
+    return dg.SensorResult(run_requests=requests, cursor=str(cursor))
+
+
+@dg.schedule(
+    job=fetch_playlist_job,
+    cron_schedule=os.environ.get(NIGHTLY_CRON_VARIABLE) or DEFAULT_NIGHTLY_CRON,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Refetches every playlist not yet fetched today (the pipeline's date); the fetch "
+    "sensor then refreshes volatile figures, appends snapshots and retries what is due.",
+)
+def nightly_fetch_schedule(context: dg.ScheduleEvaluationContext, database: DatabaseResource):
+    today = pipeline_now().date()
+    with database.transaction() as conn:
+        due = playlists_due_for_fetch(conn, list_playlists(conn), today)
+    tracked = set(context.instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
+    requests = [
+        dg.RunRequest(
+            partition_key=p.spotify_playlist_id,
+            run_key=f"{today.isoformat()}:{p.spotify_playlist_id}",
+        )
+        for p in due
+        if p.spotify_playlist_id in tracked
+    ]
+    if not requests:
+        return dg.SkipReason(f"every playlist was already fetched on {today.isoformat()}")
+    return requests
+
+
+@dg.sensor(
+    job=songwriter_leads_job,
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Re-ranks the songwriter leads after enriched_tracks is materialized for any "
+    "playlist (one run for however many landed since the last tick).",
+)
+def songwriter_leads_sensor(context: dg.SensorEvaluationContext):
+    latest = context.instance.fetch_materializations(dg.AssetKey("enriched_tracks"), limit=1)
+    if not latest.records:
+        return dg.SkipReason("enriched_tracks has never been materialized")
+    storage_id = latest.records[0].storage_id
+    if context.cursor and storage_id <= int(context.cursor):
+        return dg.SkipReason("no enrichment since the last ranking")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"enriched:{storage_id}")], cursor=str(storage_id)
+    )
+
+
+@dg.definitions
+def automation() -> dg.Definitions:
+    return dg.Definitions(
+        sensors=[playlist_watch_sensor, playlist_fetch_sensor, songwriter_leads_sensor],
+        schedules=[nightly_fetch_schedule],
+    )

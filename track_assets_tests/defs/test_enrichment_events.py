@@ -1,0 +1,157 @@
+"""Phase 7 in real Dagster runs: each run's events reach a real webhook receiver (signed), a
+real LISTEN connection (PostgreSQL) and a real WebSocket client of the feed, in order; a rerun
+announces nothing twice; a receiver that is down does not fail the run."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import dagster as dg
+import pytest
+from websockets.sync.client import connect
+
+from track_assets.db.engine import make_engine
+from track_assets.db.notify import listen_connection, wait_for_ids
+from track_assets.db.repository import activity_since, get_playlist_report
+from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
+from track_assets.defs.assets.enriched_tracks import enriched_tracks
+from track_assets.defs.assets.enrichment_events import enrichment_events
+from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
+from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
+from track_assets.defs.assets.playlist_tracks import playlist_tracks
+from track_assets.defs.assets.spotify_credits import spotify_credits
+from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.services.webhook import verify_signature
+from track_assets_tests.events.conftest import FeedThread
+from track_assets_tests.http.server import Canned, ScriptedServer
+
+pytestmark = pytest.mark.chromium
+SECRET = "phase-7-secret"
+HOOK = "/hooks/track-assets"
+EVERY_PHASE = [
+    playlist_tracks,
+    spotify_track_metadata,
+    spotify_credits,
+    mlc_publisher_status,
+    musicbrainz_social_links,
+    chartmetric_analytics,
+    enriched_tracks,
+    enrichment_events,
+]
+
+
+@pytest.fixture(params=["development"])
+def tier(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    server = ScriptedServer().start()
+    server.always(HOOK, Canned(204))
+    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_URL", server.url + HOOK)
+    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_SECRET", SECRET)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_runs_events_reach_the_webhook_notify_and_the_feed_in_order(
+    catalog, sandbox, resources, instance, backend, receiver
+):
+    playlist = next(p for p in catalog.playlists if not p.editorial)
+    track_ids = [i.track_id for i in playlist.items if i.kind == "track"]
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
+    url = resources["database"].url
+    engine = make_engine(url)
+    resources["database"].engine()  # migrated before the feed and the listener start
+    listener = listen_connection(url) if backend == "postgres" else None
+    try:
+        with FeedThread(engine) as feed, connect(feed.url, open_timeout=10) as client:
+            result = dg.materialize(
+                EVERY_PHASE, partition_key=playlist.id, instance=instance, resources=resources
+            )
+            assert result.success
+            with engine.connect() as conn:
+                entries = activity_since(conn, 0, limit=1000)
+            frames = [json.loads(client.recv(timeout=15)) for _ in entries]
+            notified = _ids_within(listener, len(entries)) if listener else None
+    finally:
+        if listener is not None:
+            listener.close()
+    run_id = result.run_id
+    assert [e.kind for e in entries] == ["new_track"] * len(track_ids) + ["enrichment_run"]
+    assert [e.track_id for e in entries[:-1]] == track_ids
+    assert {e.run_id for e in entries} == {run_id}
+    assert entries[-1].payload["events"] == {"new_track": len(track_ids)}
+    assert entries[-1].payload["requests"]  # the enrichment's requests per service
+    ids = [e.id for e in entries]
+    assert [f["id"] for f in frames] == ids  # the feed: every event, in order
+    if notified is not None:
+        assert notified == ids
+
+    hooks = receiver.requests(HOOK)
+    assert [json.loads(h.body)["id"] for h in hooks] == ids
+    for hook in hooks:
+        headers = {k.lower(): v for k, v in hook.headers.items()}
+        assert verify_signature(
+            SECRET,
+            headers["x-track-assets-timestamp"],
+            hook.body,
+            headers["x-track-assets-signature"],
+        )
+        assert not verify_signature(
+            "wrong",
+            headers["x-track-assets-timestamp"],
+            hook.body,
+            headers["x-track-assets-signature"],
+        )
+    metadata = result.asset_materializations_for_node("enrichment_events")[0].metadata
+    assert metadata["webhook"].value == {"configured": True, "delivered": len(ids), "failed": 0}
+    with engine.connect() as conn:
+        report = get_playlist_report(conn, playlist.id)
+    assert report.tracks == len(track_ids) and report.last_run_id == run_id
+    assert report.enrichment_status == {"complete": len(track_ids)}
+    engine.dispose()
+
+
+def test_a_rerun_announces_nothing_twice_and_a_down_receiver_does_not_fail_it(
+    catalog, sandbox, resources, instance, receiver
+):
+    playlist = next(p for p in catalog.playlists if not p.editorial)
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
+    first = dg.materialize(
+        EVERY_PHASE, partition_key=playlist.id, instance=instance, resources=resources
+    )
+    assert first.success
+    receiver.stop()  # nothing listens on its port any more
+    started = time.monotonic()
+    again = dg.materialize(
+        [enriched_tracks, enrichment_events],
+        partition_key=playlist.id,
+        instance=instance,
+        resources=resources,
+    )
+    assert again.success
+    assert time.monotonic() - started < 60
+    metadata = again.asset_materializations_for_node("enrichment_events")[0].metadata
+    assert metadata["webhook"].value["configured"] is True
+    assert metadata["webhook"].value["delivered"] == 0
+    assert metadata["webhook"].value["failed"] == 1  # only the run's own entry was new
+    engine = make_engine(resources["database"].url)
+    with engine.connect() as conn:
+        entries = [e for e in activity_since(conn, 0, limit=1000) if e.run_id == again.run_id]
+    engine.dispose()
+    assert [e.kind for e in entries] == ["enrichment_run"]
+    assert entries[0].payload["events"] == {}
+
+
+def _ids_within(listener, count: int, timeout: float = 15.0) -> list[int]:
+    ids: list[int] = []
+    deadline = time.monotonic() + timeout
+    while len(ids) < count and time.monotonic() < deadline:
+        ids.extend(wait_for_ids(listener, timeout=1.0))
+    return ids

@@ -1,0 +1,210 @@
+"""Songwriter leads end to end: every phase for every playlist on two sandbox days (a second
+snapshot gives velocity), then `songwriter_leads` in a real Dagster run. The leads are exactly
+the writers the catalog's ground truth implies, in rank order, and the CSV, the Parquet file and
+`track-assets export` hold the same rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, select
+
+from track_assets.cli import main
+from track_assets.db.tables import artists, songwriters, track_credits
+from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
+from track_assets.defs.assets.enriched_tracks import enriched_tracks
+from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
+from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
+from track_assets.defs.assets.playlist_tracks import playlist_tracks
+from track_assets.defs.assets.songwriter_leads import songwriter_leads
+from track_assets.defs.assets.spotify_credits import spotify_credits
+from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwriter_leads, lead_rows
+from track_assets.sandbox.catalog import ground_truth
+from track_assets.sandbox.catalog.names import name_tokens
+from track_assets_tests.support.exports import load_export
+
+pytestmark = [pytest.mark.chromium, pytest.mark.postgres, pytest.mark.slow]
+ALL_PHASES = [
+    playlist_tracks,
+    spotify_track_metadata,
+    spotify_credits,
+    mlc_publisher_status,
+    musicbrainz_social_links,
+    chartmetric_analytics,
+    enriched_tracks,
+]
+
+
+# One backend and one tier: the phases are tested on every combination in their own modules.
+@pytest.fixture(params=["postgres"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(params=["development"])
+def tier(request) -> str:
+    return request.param
+
+
+@dataclass
+class ExpectedLead:
+    """What the ground truth says about one credited writer on its lead tracks."""
+
+    names: set[str] = field(default_factory=set)
+    tracks: dict[str, tuple[float, int, str]] = field(default_factory=dict)  # id -> v, plays, why
+    playlists: set[str] = field(default_factory=set)
+    works: dict[str, str] = field(default_factory=dict)  # song code -> status
+    shares: list = field(default_factory=list)
+    publishers: set[str] = field(default_factory=set)
+    ipis: dict[str, str | None] = field(default_factory=dict)  # track id -> IPI at the MLC
+
+
+def standing(represented: bool | None, status: str) -> str | None:
+    if represented is False:
+        return "unrepresented"
+    return status if status in ("unsigned", "split") else None
+
+
+def expected_leads(catalog, credit_writers: Mapping[tuple[str, str], int]):
+    """Songwriter id -> ExpectedLead, from the truth on the two days: growing means a higher
+    play count on day 2; a credited writer is matched to the work's writers by name words,
+    as phase 3 matches credits without IPIs (publisher_status.match_credited_writers)."""
+    day1 = ground_truth(catalog, catalog.reference_date)
+    day2 = ground_truth(catalog, catalog.reference_date + timedelta(days=1))
+    leads: dict[int, ExpectedLead] = {}
+    for track_id, expected in day2.items():
+        velocity = expected.play_count - day1[track_id].play_count
+        mlc = expected.mlc
+        if velocity <= 0 or mlc.status is None:
+            continue
+        for writer in dict.fromkeys(w.name for w in expected.credits.writers):
+            work_writer = next(
+                (w for w in mlc.writers if name_tokens(w.name) == name_tokens(writer)), None
+            )
+            why = standing(work_writer.represented if work_writer else None, mlc.status.value)
+            if why is None:
+                continue
+            lead = leads.setdefault(credit_writers[(track_id, writer)], ExpectedLead())
+            lead.names.add(writer)
+            lead.tracks[track_id] = (float(velocity), expected.play_count, why)
+            lead.playlists.update(expected.playlist_ids)
+            lead.works[mlc.song_code] = mlc.status.value
+            lead.shares.append(mlc.known_share)
+            lead.publishers.update(
+                name for p in mlc.publishers for name in (p.name, *p.administrators)
+            )
+            lead.ipis[track_id] = work_writer.ipi if work_writer else None
+    return leads
+
+
+def materialize_every_playlist(catalog, instance, resources) -> None:
+    for playlist in catalog.playlists:
+        result = dg.materialize(
+            ALL_PHASES, partition_key=playlist.id, instance=instance, resources=resources
+        )
+        assert result.success, playlist.id
+
+
+def test_leads_equal_the_ground_truth_and_every_export_agrees(
+    catalog, sandbox, resources, instance, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRACK_ASSETS_EXPORT_DIR", str(tmp_path / "exports"))
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [p.id for p in catalog.playlists])
+    materialize_every_playlist(catalog, instance, resources)
+    sandbox.clock.advance_days(1)
+    materialize_every_playlist(catalog, instance, resources)
+
+    result = dg.materialize(
+        [songwriter_leads], instance=instance, resources={"database": resources["database"]}
+    )
+    assert result.success
+    [check] = result.get_asset_check_evaluations()
+    assert check.check_name == "leads_exported" and check.passed
+    metadata = result.asset_materializations_for_node("songwriter_leads")[0].metadata
+
+    url = resources["database"].url
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        credit_writers = {
+            (row.track_id, row.name): row.songwriter_id
+            for row in conn.execute(
+                select(track_credits).where(
+                    track_credits.c.role == "writer", track_credits.c.songwriter_id.is_not(None)
+                )
+            )
+        }
+        stored_names = dict(conn.execute(select(songwriters.c.id, songwriters.c.name)).all())
+        known_mbids = set(conn.execute(select(artists.c.musicbrainz_id)).scalars())
+        leads = compute_songwriter_leads(conn)
+    engine.dispose()
+
+    expected = expected_leads(catalog, credit_writers)
+    assert expected, "the catalog gives no lead: the test would prove nothing"
+    order = sorted(
+        expected,
+        key=lambda i: (
+            -max(v for v, _, _ in expected[i].tracks.values()),
+            -sum(v for v, _, _ in expected[i].tracks.values()),
+            -sum(p for _, p, _ in expected[i].tracks.values()),
+            stored_names[i].casefold(),
+            i,
+        ),
+    )
+    assert [lead.songwriter_id for lead in leads] == order
+    assert [lead.rank for lead in leads] == list(range(1, len(order) + 1))
+    for lead in leads:
+        want = expected[lead.songwriter_id]
+        tracks = sorted(want.tracks.items(), key=lambda item: (-item[1][0], item[0]))
+        assert lead.writer_name in want.names
+        assert lead.track_ids == tuple(track_id for track_id, _ in tracks)
+        assert lead.reasons == tuple(sorted({why for _, _, why in want.tracks.values()}))
+        assert lead.best_velocity == tracks[0][1][0]
+        assert lead.velocity_sum == sum(v for v, _, _ in want.tracks.values())
+        assert lead.total_streams == sum(p for _, p, _ in want.tracks.values())
+        assert lead.playlist_ids == tuple(sorted(want.playlists))
+        assert lead.mlc_song_codes == tuple(sorted(want.works))
+        assert lead.mlc_statuses == tuple(want.works[c] for c in sorted(want.works))
+        assert lead.min_known_share == min(want.shares)
+        assert lead.publishers == tuple(sorted(want.publishers))
+        assert lead.ipi == next((want.ipis[t] for t, _ in tracks if want.ipis[t]), None)
+        assert set(lead.musicbrainz_artist_ids) <= known_mbids
+    reasons = {r for lead in leads for r in lead.reasons}
+    assert {"unrepresented", "split"} <= reasons, reasons
+
+    assert metadata["leads"].value == len(leads)
+    assert metadata["leads_by_reason"].value == {
+        why: sum(why in lead.reasons for lead in leads)
+        for why in ("unrepresented", "unsigned", "split")
+    }
+    assert "| rank |" in metadata["top_leads"].value
+    rows = lead_rows(leads)
+    csv_path = Path(metadata["songwriter_leads_csv"].value)
+    parquet_path = Path(metadata["songwriter_leads_parquet"].value)
+    assert csv_path.parent == tmp_path / "exports"
+    assert load_export(csv_path, LEAD_COLUMN_KINDS) == rows
+    assert load_export(parquet_path, LEAD_COLUMN_KINDS) == rows
+    assert Path(metadata["tracks_csv"].value).exists()
+    assert metadata["tracks_exported"].value == len(ground_truth(catalog))
+
+    out = tmp_path / "cli"
+    env = {"TRACK_ASSETS_DATABASE_URL": url, "DAGSTER_HOME": str(tmp_path / "cli_home")}
+    command = CliRunner().invoke(main, ["export", "--dir", str(out)], env=env)
+    assert command.exit_code == 0, command.output
+    assert command.output.split() == [
+        str(out / name)
+        for name in (
+            "tracks.csv",
+            "tracks.parquet",
+            "songwriter_leads.csv",
+            "songwriter_leads.parquet",
+        )
+    ]
+    assert load_export(out / "songwriter_leads.parquet", LEAD_COLUMN_KINDS) == rows

@@ -1,0 +1,1 @@
+"""Tests of the event delivery: NOTIFY, the activity reader and the WebSocket feed."""

@@ -1,0 +1,1 @@
+"""Tests of the webhook sender against a real local receiver."""

@@ -1,0 +1,388 @@
+"""The whole product on a real `dagster dev` (webserver + daemon) with PostgreSQL instance
+storage and a PostgreSQL database, against the sandbox, with nothing launched by hand:
+
+register a playlist with the CLI -> the watch sensor fetches it -> the fetch sensor enriches it
+-> every asset is materialized for the partition and the database equals the ground truth; then
+the sandbox moves to the next day and the nightly schedule (every minute here) refetches ->
+a second snapshot and a velocity per track. The UI test opens the asset graph in Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from track_assets.db.engine import make_engine
+from track_assets.db.repository import get_track, metric_history, playlist_track_ids
+from track_assets.db.tables import activity_log, phase_runs
+from track_assets.sandbox.catalog import Catalog, generate_catalog, ground_truth, load_catalog
+from track_assets.sandbox.catalog.timeseries import play_count_on
+from track_assets.sandbox.emulators import all_emulators
+from track_assets.sandbox.options import SandboxOptions
+from track_assets.sandbox.server import SandboxServer
+from track_assets_tests.support.postgres import PostgresServer, free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.chromium]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+PARTITIONED_ASSETS = (
+    "playlist_tracks",
+    "spotify_track_metadata",
+    "spotify_credits",
+    "mlc_publisher_status",
+    "musicbrainz_social_links",
+    "chartmetric_analytics",
+    "enriched_tracks",
+    "enrichment_events",
+)
+CLEARED_VARIABLES = (
+    "SPOTIFY_CLIENT_ID",
+    "SPOTIFY_CLIENT_SECRET",
+    "SPOTIFY_SP_DC",
+    "CHARTMETRIC_REFRESH_TOKEN",
+    "MLC_USERNAME",
+    "MLC_PASSWORD",
+    "MUSICBRAINZ_CONTACT",
+    "TRACK_ASSETS_SANDBOX",
+    "SPOTIFY_API_TIER",
+    "TRACK_ASSETS_WEBHOOK_URL",
+    "TRACK_ASSETS_WEBHOOK_SECRET",
+)
+INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+storage:
+  postgres:
+    postgres_url: {url}
+concurrency:
+  runs:
+    max_concurrent_runs: 4
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+  pools:
+    default_limit: 1
+"""
+
+
+@dataclass
+class Deployment:
+    home: Path
+    env: dict[str, str]
+    database_url: str
+    web_url: str
+    catalog: Catalog
+    sandbox: SandboxServer
+    playlist_id: str
+    process: subprocess.Popen
+
+    def instance(self) -> dg.DagsterInstance:
+        return dg.DagsterInstance.from_config(str(self.home))
+
+
+@pytest.fixture(scope="module")
+def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[Deployment]:
+    root = tmp_path_factory.mktemp("e2e")
+    home = root / "dagster_home"
+    home.mkdir()
+    dagster_url = postgres_server.create_database("e2e_dagster")
+    database_url = postgres_server.create_database("e2e_track_assets")
+    (home / "dagster.yaml").write_text(INSTANCE_YAML.format(url=dagster_url))
+    catalog = load_catalog(generate_catalog(seed=11, playlists=4, tracks=40))
+    playlist = min(
+        (p for p in catalog.playlists if not p.editorial),
+        key=lambda p: sum(1 for i in p.items if i.kind == "track"),
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED_VARIABLES}
+    env |= {
+        "DAGSTER_HOME": str(home),
+        "TRACK_ASSETS_DATABASE_URL": database_url,
+        "TRACK_ASSETS_NIGHTLY_CRON": "* * * * *",
+        "TRACK_ASSETS_EXPORT_DIR": str(root / "exports"),
+    }
+    options = SandboxOptions(
+        seed=1, tier="development", rate_limits="off", date=catalog.reference_date
+    )
+    port = free_port()
+    with SandboxServer(all_emulators(), catalog, options, runtime_dir=home) as sandbox:
+        process = subprocess.Popen(
+            [
+                str(BIN / "dagster"),
+                "dev",
+                "-w",
+                "workspace.yaml",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(root / "dagster-dev.log", "wb"),  # noqa: SIM115 - closed with the process
+            # dagster dev stops cleanly on SIGINT; a non-interactive parent may have it ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        deployment = Deployment(
+            home,
+            env,
+            database_url,
+            f"http://127.0.0.1:{port}",
+            catalog,
+            sandbox,
+            playlist.id,
+            process,
+        )
+        try:
+            _wait_for(lambda: _web_ready(deployment), "dagster dev to serve", deployment, 120)
+            yield deployment
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def first_day(deployment: Deployment) -> Deployment:
+    """The playlist registered with the CLI, then everything left to the sensors."""
+    subprocess.run(
+        [
+            str(BIN / "track-assets"),
+            "playlists",
+            "add",
+            f"spotify:playlist:{deployment.playlist_id}",
+        ],
+        env=deployment.env,
+        check=True,
+        capture_output=True,
+    )
+    _wait_for(
+        lambda: (
+            _materialized_partitions(deployment) == set(PARTITIONED_ASSETS)
+            and _leads_runs(deployment) >= 1
+        ),
+        "the sensors to fetch and enrich the playlist",
+        deployment,
+        600,
+    )
+    return deployment
+
+
+def test_sensors_fetch_and_enrich_a_registered_playlist_to_the_ground_truth(first_day):
+    deployment = first_day
+    instance = deployment.instance()
+    runs = instance.get_runs()
+    jobs = sorted(run.job_name for run in runs)
+    assert jobs.count("fetch_playlist_job") == 1, jobs
+    assert jobs.count("enrich_playlist_job") == 1, jobs
+    assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs), [
+        (r.job_name, r.status) for r in runs
+    ]
+    fetch_run = next(r for r in runs if r.job_name == "fetch_playlist_job")
+    assert fetch_run.tags.get("dagster/sensor_name") == "playlist_watch_sensor"
+    enrich_run = next(r for r in runs if r.job_name == "enrich_playlist_job")
+    assert enrich_run.tags.get("dagster/sensor_name") == "playlist_fetch_sensor"
+
+    catalog = deployment.catalog
+    truth = ground_truth(catalog, catalog.reference_date)
+    playlist = catalog.playlists_by_id[deployment.playlist_id]
+    expected_ids = [i.track_id for i in playlist.items if i.kind == "track"]
+    engine = make_engine(deployment.database_url)
+    try:
+        with engine.connect() as conn:
+            assert playlist_track_ids(conn, deployment.playlist_id) == expected_ids
+            for track_id in expected_ids:
+                row, expected = get_track(conn, track_id), truth[track_id]
+                assert row.isrc == expected.isrc, track_id
+                writers = [w.name for w in expected.credits.writers]
+                assert row.songwriter == ("; ".join(writers) or None), track_id
+                assert row.spotify_streams == expected.play_count, track_id
+                assert row.publisher_status == (
+                    expected.mlc.status.value if expected.mlc.status else None
+                ), track_id
+                assert row.chartmetric_id == expected.chartmetric.chartmetric_id, track_id
+                assert row.enrichment_status == "complete", track_id
+                [snapshot] = metric_history(conn, track_id, source="pipeline")
+                assert snapshot.captured_on == catalog.reference_date
+            kinds = dict(
+                conn.execute(
+                    select(activity_log.c.kind, func.count()).group_by(activity_log.c.kind)
+                ).all()
+            )
+        assert kinds == {"new_track": len(expected_ids), "enrichment_run": 1}
+    finally:
+        engine.dispose()
+    assert (Path(deployment.env["TRACK_ASSETS_EXPORT_DIR"]) / "songwriter_leads.csv").exists()
+
+
+def test_the_next_sandbox_day_the_schedule_refreshes_snapshots_and_velocity(first_day):
+    deployment = first_day
+    catalog = deployment.catalog
+    day_one = catalog.reference_date
+    day_two = day_one + timedelta(days=1)
+    deployment.sandbox.clock.advance_days(1)
+    _wait_for(
+        lambda: (
+            _enrich_runs(deployment) >= 2 and _phase_run_count(deployment, "enrichment_events") >= 2
+        ),
+        "the nightly schedule's fetch and the sensor's enrichment of the next day",
+        deployment,
+        480,
+    )
+    runs = deployment.instance().get_runs()
+    scheduled = [r for r in runs if r.tags.get("dagster/schedule_name") == "nightly_fetch_schedule"]
+    assert [r.tags.get("dagster/run_key") for r in scheduled] == [
+        f"{day_two.isoformat()}:{deployment.playlist_id}"
+    ]
+    playlist = catalog.playlists_by_id[deployment.playlist_id]
+    tracks = catalog.tracks_by_id
+    engine = make_engine(deployment.database_url)
+    try:
+        with engine.connect() as conn:
+            for item in playlist.items:
+                if item.kind != "track":
+                    continue
+                history = metric_history(conn, item.track_id, source="pipeline")
+                assert [s.captured_on for s in history] == [day_one, day_two], item.track_id
+                track = tracks[item.track_id]
+                growth = play_count_on(track, day_two) - play_count_on(track, day_one)
+                assert [s.spotify_streams for s in history] == [
+                    play_count_on(track, day_one),
+                    play_count_on(track, day_two),
+                ]
+                assert get_track(conn, item.track_id).stream_velocity == pytest.approx(growth)
+    finally:
+        engine.dispose()
+
+
+def test_the_ui_shows_every_phase_and_the_materialized_partition(first_day, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    deployment = first_day
+    httpx.post(f"{deployment.web_url}/graphql", json={"query": "mutation { setNuxSeen }"})
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(f"{deployment.web_url}/asset-groups/default")
+            for name in (*PARTITIONED_ASSETS, "songwriter_leads"):
+                page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
+            _save_screenshot(page, tmp_path, "asset-graph")
+            page.goto(
+                f"{deployment.web_url}/assets/enriched_tracks?view=partitions"
+                f"&partition={deployment.playlist_id}"
+            )
+            page.get_by_text(deployment.playlist_id).first.wait_for(timeout=60_000)
+            page.get_by_text("Materialized (1)").wait_for(timeout=60_000)
+            # The partition's own materialization, loaded: its run and its metadata.
+            page.get_by_text("enrich_playlist_job").first.wait_for(timeout=60_000)
+            page.get_by_text("coverage_stream_velocity").first.wait_for(timeout=60_000)
+            _save_screenshot(page, tmp_path, "enriched-tracks-partition")
+        finally:
+            browser.close()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _save_screenshot(page, tmp_path: Path, name: str) -> Path:
+    """A PNG in tmp_path, copied to $TRACK_ASSETS_TEST_ARTIFACTS when that is set."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path))
+    artifacts = os.environ.get("TRACK_ASSETS_TEST_ARTIFACTS")
+    if artifacts:
+        Path(artifacts).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, Path(artifacts) / path.name)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def _wait_for(
+    condition: Callable[[], bool], what: str, deployment: Deployment, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if deployment.process.poll() is not None:
+            raise AssertionError(f"dagster dev exited while waiting for {what}")
+        try:
+            if condition():
+                return
+        except Exception:  # storage not ready yet: try again
+            pass
+        time.sleep(2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}: {_runs(deployment)}")
+
+
+def _web_ready(deployment: Deployment) -> bool:
+    return httpx.get(f"{deployment.web_url}/server_info", timeout=5).status_code == 200
+
+
+def _runs(deployment: Deployment) -> list[tuple[str, str, str | None]]:
+    return [
+        (r.job_name, r.status.value, r.tags.get("dagster/run_key"))
+        for r in deployment.instance().get_runs()
+    ]
+
+
+def _materialized_partitions(deployment: Deployment) -> set[str]:
+    instance = deployment.instance()
+    done = set()
+    for name in PARTITIONED_ASSETS:
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(
+                asset_key=dg.AssetKey(name), asset_partitions=[deployment.playlist_id]
+            ),
+            limit=1,
+        ).records
+        if records:
+            done.add(name)
+    return done
+
+
+def _leads_runs(deployment: Deployment) -> int:
+    return sum(
+        1
+        for r in deployment.instance().get_runs()
+        if r.job_name == "songwriter_leads_job" and r.status == dg.DagsterRunStatus.SUCCESS
+    )
+
+
+def _enrich_runs(deployment: Deployment) -> int:
+    return sum(
+        1
+        for r in deployment.instance().get_runs()
+        if r.job_name == "enrich_playlist_job" and r.status == dg.DagsterRunStatus.SUCCESS
+    )
+
+
+def _phase_run_count(deployment: Deployment, phase: str) -> int:
+    engine = make_engine(deployment.database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(phase_runs).where(phase_runs.c.phase == phase)
+            ).scalar_one()
+    finally:
+        engine.dispose()
