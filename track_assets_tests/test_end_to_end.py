@@ -33,6 +33,7 @@ from track_assets.sandbox.catalog.timeseries import play_count_on
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
+from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 from track_assets_tests.support.postgres import PostgresServer, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.chromium]
@@ -49,19 +50,6 @@ PARTITIONED_ASSETS = (
     "chartmetric_analytics",
     "enriched_tracks",
     "enrichment_events",
-)
-CLEARED_VARIABLES = (
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
-    "MUSICBRAINZ_CONTACT",
-    "TRACK_ASSETS_SANDBOX",
-    "SPOTIFY_API_TIER",
-    "TRACK_ASSETS_WEBHOOK_URL",
-    "TRACK_ASSETS_WEBHOOK_SECRET",
 )
 INSTANCE_YAML = """\
 telemetry:
@@ -110,7 +98,7 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
         (p for p in catalog.playlists if not p.editorial),
         key=lambda p: sum(1 for i in p.items if i.kind == "track"),
     )
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if k not in OUTSIDE_VARIABLES}
     env |= {
         "DAGSTER_HOME": str(home),
         "TRACK_ASSETS_DATABASE_URL": database_url,

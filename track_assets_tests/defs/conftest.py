@@ -22,19 +22,7 @@ from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
-
-CREDENTIAL_VARIABLES = (
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
-    "MUSICBRAINZ_CONTACT",
-    "TRACK_ASSETS_SANDBOX",
-    "SPOTIFY_API_TIER",
-    "TRACK_ASSETS_DATABASE_URL",
-)
+from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +45,7 @@ def backend(request) -> str:
 def instance(backend, request, monkeypatch) -> dg.DagsterInstance:
     """A real instance; instance_for_test points DAGSTER_HOME at its own folder, which is
     where the sandbox announces itself and where the resources look for it."""
-    for name in CREDENTIAL_VARIABLES:
+    for name in OUTSIDE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     return request.getfixturevalue(f"{backend}_instance")
 

@@ -8,26 +8,11 @@ import pytest
 from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_track, metric_history
-from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
-from track_assets.defs.assets.enriched_tracks import enriched_tracks
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
-from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = pytest.mark.chromium
-ALL_PHASES = [
-    playlist_tracks,
-    spotify_track_metadata,
-    spotify_credits,
-    mlc_publisher_status,
-    musicbrainz_social_links,
-    chartmetric_analytics,
-    enriched_tracks,
-]
 
 
 @pytest.fixture(params=["development"])
@@ -39,7 +24,7 @@ def test_one_run_enriches_a_playlist_completely(catalog, sandbox, resources, ins
     playlist = next(p for p in catalog.playlists if not p.editorial)
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
     result = dg.materialize(
-        ALL_PHASES, partition_key=playlist.id, instance=instance, resources=resources
+        PHASE_ASSETS, partition_key=playlist.id, instance=instance, resources=resources
     )
     assert result.success
     assert len(result.get_asset_check_evaluations()) == 7

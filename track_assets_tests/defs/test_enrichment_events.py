@@ -14,32 +14,18 @@ from websockets.sync.client import connect
 from track_assets.db.engine import make_engine
 from track_assets.db.notify import listen_connection, wait_for_ids
 from track_assets.db.repository import activity_since, get_playlist_report
-from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
 from track_assets.defs.assets.enriched_tracks import enriched_tracks
 from track_assets.defs.assets.enrichment_events import enrichment_events
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
-from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.services.webhook import verify_signature
 from track_assets_tests.events.conftest import FeedThread
 from track_assets_tests.http.server import Canned, ScriptedServer
+from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = pytest.mark.chromium
 SECRET = "phase-7-secret"
 HOOK = "/hooks/track-assets"
-EVERY_PHASE = [
-    playlist_tracks,
-    spotify_track_metadata,
-    spotify_credits,
-    mlc_publisher_status,
-    musicbrainz_social_links,
-    chartmetric_analytics,
-    enriched_tracks,
-    enrichment_events,
-]
+EVERY_PHASE = [*PHASE_ASSETS, enrichment_events]
 
 
 @pytest.fixture(params=["development"])

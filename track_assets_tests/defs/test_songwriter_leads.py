@@ -17,30 +17,15 @@ from sqlalchemy import create_engine, select
 
 from track_assets.cli import main
 from track_assets.db.tables import artists, songwriters, track_credits
-from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
-from track_assets.defs.assets.enriched_tracks import enriched_tracks
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
-from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
 from track_assets.defs.assets.songwriter_leads import songwriter_leads
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwriter_leads, lead_rows
 from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.names import name_tokens
 from track_assets_tests.support.exports import load_export
+from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = [pytest.mark.chromium, pytest.mark.postgres, pytest.mark.slow]
-ALL_PHASES = [
-    playlist_tracks,
-    spotify_track_metadata,
-    spotify_credits,
-    mlc_publisher_status,
-    musicbrainz_social_links,
-    chartmetric_analytics,
-    enriched_tracks,
-]
 
 
 # One backend and one tier: the phases are tested on every combination in their own modules.
@@ -108,7 +93,7 @@ def expected_leads(catalog, credit_writers: Mapping[tuple[str, str], int]):
 def materialize_every_playlist(catalog, instance, resources) -> None:
     for playlist in catalog.playlists:
         result = dg.materialize(
-            ALL_PHASES, partition_key=playlist.id, instance=instance, resources=resources
+            PHASE_ASSETS, partition_key=playlist.id, instance=instance, resources=resources
         )
         assert result.success, playlist.id
 

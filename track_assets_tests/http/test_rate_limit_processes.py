@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import json
 import subprocess
 import sys
 import time
@@ -51,10 +52,15 @@ def test_two_processes_share_two_requests_per_second(
     for worker, (_, stderr) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, stderr
 
-    requests = server.requests("/hammer")
-    arrivals = sorted(r.arrived_at for r in requests)
-    busiest = max(bisect.bisect_left(arrivals, t + 1.0) - i for i, t in enumerate(arrivals))
+    # The limiter's promise is about grants, across both processes: never 3 in one second.
+    grants = sorted(t for stdout, _ in outputs for t in json.loads(stdout))
+    busiest = max(bisect.bisect_left(grants, t + 1.0) - i for i, t in enumerate(grants))
     assert busiest <= 2
-    # 2 per (1 s + margin) over 10 s allows about 20: the limiter must not serialise harder.
-    assert len(arrivals) >= 15
+    # The server saw every granted request, from both workers. (Arrival times are not held to
+    # the window: on a loaded machine a request can be read late and land beside the next.)
+    requests = server.requests("/hammer")
+    assert len(requests) == len(grants)
     assert {r.headers["x-worker"] for r in requests} == {"a", "b"}
+    # 2 per (1 s + margin) over 10 s allows about 20; 15 proves it does not serialise harder,
+    # and 22 that the two processes did not each get their own budget (about 40).
+    assert 15 <= len(requests) <= 22

@@ -15,6 +15,7 @@ import pytest
 
 from track_assets.sandbox.catalog import generate_catalog, load_catalog
 from track_assets.settings import SERVICE_NAMES, load_settings
+from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 
 CLI = [str(Path(sys.executable).with_name("track-assets"))]
 
@@ -27,20 +28,8 @@ def run_cli(*args: str, env: dict[str, str], check: bool = True) -> subprocess.C
 
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
-    environ = {key: value for key, value in os.environ.items() if key not in _CREDENTIAL_VARS}
+    environ = {key: value for key, value in os.environ.items() if key not in OUTSIDE_VARIABLES}
     return {**environ, "DAGSTER_HOME": str(tmp_path / "home")}
-
-
-_CREDENTIAL_VARS = {
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
-    "MUSICBRAINZ_CONTACT",
-    "TRACK_ASSETS_SANDBOX",
-}
 
 
 def test_generate_writes_the_same_bytes_for_the_same_seed(env, tmp_path):

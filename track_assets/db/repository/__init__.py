@@ -76,7 +76,7 @@ from track_assets.db.repository.reports import (
     save_event_state,
     save_playlist_report,
 )
-from track_assets.db.repository.runs import phase_runs_for, record_phase_run, requests_by_service
+from track_assets.db.repository.runs import record_phase_run, requests_by_service
 from track_assets.db.repository.tracks import (
     get_album,
     get_spotify_artist,
@@ -120,7 +120,6 @@ __all__ = [
     "metric_history",
     "mlc_party_key",
     "normalized_person_name",
-    "phase_runs_for",
     "phase_status_counts",
     "playlist_fetches_after",
     "playlist_memberships",

@@ -19,13 +19,6 @@ def record_phase_run(conn: Connection, run: PhaseRun) -> int:
     return conn.execute(phase_runs.insert().values(values).returning(phase_runs.c.id)).scalar_one()
 
 
-def phase_runs_for(conn: Connection, run_id: str) -> list[PhaseRun]:
-    rows = conn.execute(
-        select(phase_runs).where(phase_runs.c.run_id == run_id).order_by(phase_runs.c.id)
-    )
-    return [PhaseRun.from_row(row) for row in rows]
-
-
 def requests_by_service(
     conn: Connection, *, run_id: str | None = None, since: datetime | None = None
 ) -> dict[str, int]:
