@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -33,12 +32,12 @@ from track_assets.sandbox.catalog.timeseries import play_count_on
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
+from track_assets_tests.support.dagster_dev import dagster_dev
 from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 from track_assets_tests.support.postgres import PostgresServer, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.chromium]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 PARTITIONED_ASSETS = (
@@ -51,6 +50,17 @@ PARTITIONED_ASSETS = (
     "enriched_tracks",
     "enrichment_events",
 )
+LAUNCH_BACKFILL = """
+mutation ($asset: [String!]!) {
+  launchPartitionBackfill(
+    backfillParams: {assetSelection: [{path: $asset}], allPartitions: true}
+  ) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+  }
+}
+"""
 INSTANCE_YAML = """\
 telemetry:
   enabled: false
@@ -109,25 +119,11 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
         seed=1, tier="development", rate_limits="off", date=catalog.reference_date
     )
     port = free_port()
-    with SandboxServer(all_emulators(), catalog, options, runtime_dir=home) as sandbox:
-        process = subprocess.Popen(
-            [
-                str(BIN / "dagster"),
-                "dev",
-                "-w",
-                "workspace.yaml",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(root / "dagster-dev.log", "wb"),  # noqa: SIM115 - closed with the process
-            # dagster dev stops cleanly on SIGINT; a non-interactive parent may have it ignored.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
+    with (
+        SandboxServer(all_emulators(), catalog, options, runtime_dir=home) as sandbox,
+        open(root / "dagster-dev.log", "wb") as log,
+        dagster_dev(port, env, stderr=log) as process,
+    ):
         deployment = Deployment(
             home,
             env,
@@ -138,16 +134,8 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
             playlist.id,
             process,
         )
-        try:
-            _wait_for(lambda: _web_ready(deployment), "dagster dev to serve", deployment, 120)
-            yield deployment
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _wait_for(lambda: _web_ready(deployment), "dagster dev to serve", deployment, 120)
+        yield deployment
 
 
 @pytest.fixture(scope="module")
@@ -263,6 +251,33 @@ def test_the_next_sandbox_day_the_schedule_refreshes_snapshots_and_velocity(firs
         engine.dispose()
 
 
+def test_a_backfill_over_all_playlist_partitions_runs_like_the_ui_launches_it(first_day):
+    """The UI's "Materialize all" on a partitioned asset is this GraphQL mutation."""
+    deployment = first_day
+    before = _materialization_count(deployment, "enriched_tracks")
+    response = httpx.post(
+        f"{deployment.web_url}/graphql",
+        json={"query": LAUNCH_BACKFILL, "variables": {"asset": ["enriched_tracks"]}},
+        timeout=60,
+    ).json()
+    result = response["data"]["launchPartitionBackfill"]
+    assert result["__typename"] == "LaunchBackfillSuccess", response
+    backfill_id = result["backfillId"]
+    instance = deployment.instance()
+    _wait_for(
+        lambda: instance.get_backfill(backfill_id).status.value != "REQUESTED",
+        "the backfill daemon to finish the backfill",
+        deployment,
+        300,
+    )
+    assert instance.get_backfill(backfill_id).status.value == "COMPLETED_SUCCESS"
+    runs = instance.get_runs(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
+    assert [(r.tags.get("dagster/partition"), r.status) for r in runs] == [
+        (deployment.playlist_id, dg.DagsterRunStatus.SUCCESS)
+    ]
+    assert _materialization_count(deployment, "enriched_tracks") == before + 1
+
+
 def test_the_ui_shows_every_phase_and_the_materialized_partition(first_day, tmp_path):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
@@ -284,8 +299,10 @@ def test_the_ui_shows_every_phase_and_the_materialized_partition(first_day, tmp_
             )
             page.get_by_text(deployment.playlist_id).first.wait_for(timeout=60_000)
             page.get_by_text("Materialized (1)").wait_for(timeout=60_000)
-            # The partition's own materialization, loaded: its run and its metadata.
-            page.get_by_text("enrich_playlist_job").first.wait_for(timeout=60_000)
+            # The partition's latest materialization, loaded: its run and its metadata.
+            page.get_by_text(_latest_materialization_run(deployment)[:8]).first.wait_for(
+                timeout=60_000
+            )
             page.get_by_text("coverage_stream_velocity").first.wait_for(timeout=60_000)
             _save_screenshot(page, tmp_path, "enriched-tracks-partition")
         finally:
@@ -347,6 +364,34 @@ def _materialized_partitions(deployment: Deployment) -> set[str]:
         if records:
             done.add(name)
     return done
+
+
+def _materialization_count(deployment: Deployment, asset: str) -> int:
+    records = (
+        deployment.instance()
+        .fetch_materializations(
+            dg.AssetRecordsFilter(
+                asset_key=dg.AssetKey(asset), asset_partitions=[deployment.playlist_id]
+            ),
+            limit=100,
+        )
+        .records
+    )
+    return len(records)
+
+
+def _latest_materialization_run(deployment: Deployment) -> str:
+    [record] = (
+        deployment.instance()
+        .fetch_materializations(
+            dg.AssetRecordsFilter(
+                asset_key=dg.AssetKey("enriched_tracks"), asset_partitions=[deployment.playlist_id]
+            ),
+            limit=1,
+        )
+        .records
+    )
+    return record.run_id
 
 
 def _leads_runs(deployment: Deployment) -> int:

@@ -1,0 +1,37 @@
+"""Runs `dagster dev -w workspace.yaml` (webserver and daemon) for a test, and stops it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DAGSTER = Path(sys.executable).with_name("dagster")
+
+
+@contextmanager
+def dagster_dev(
+    port: int, env: dict[str, str], stderr, stop_timeout: float = 60
+) -> Iterator[subprocess.Popen]:
+    process = subprocess.Popen(
+        [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        # dagster dev stops cleanly on SIGINT; a non-interactive parent may have it ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
