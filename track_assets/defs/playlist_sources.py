@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 
 def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> FetchedPlaylist:
-    cm_id = client.playlist_id_for_spotify_url(PlaylistRef(playlist_id).url)
-    if cm_id is None:
+    found = client.find_spotify_playlist(PlaylistRef(playlist_id).url)
+    if found is None:
         raise SourceDeclined("does not track this playlist")
-    rows = client.playlist_tracks(cm_id)
+    rows = client.playlist_tracks(found.id)
     items = tuple(
         FetchedItem(
             position=row.position if row.position is not None else index,
@@ -33,7 +33,9 @@ def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> Fe
         )
         for index, row in enumerate(rows)
     )
-    return FetchedPlaylist(playlist_id, "chartmetric", items)
+    return FetchedPlaylist(
+        playlist_id, "chartmetric", items, name=found.name, owner=found.owner_name
+    )
 
 
 def playlist_from_web_api(client: SpotifyApiClient, playlist_id: str) -> FetchedPlaylist:

@@ -7,7 +7,12 @@ import dagster as dg
 import pytest
 from sqlalchemy import create_engine
 
-from track_assets.db.repository import get_track, latest_playlist_fetch, playlist_memberships
+from track_assets.db.repository import (
+    get_playlist,
+    get_track,
+    latest_playlist_fetch,
+    playlist_memberships,
+)
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 
@@ -47,7 +52,12 @@ def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(
             fetch = latest_playlist_fetch(conn, playlist.id)
             members = [m.track_id for m in playlist_memberships(conn, playlist.id)]
             stored = get_track(conn, members[0])
+            stored_playlist = get_playlist(conn, playlist.id)
         assert (fetch.method, fetch.status) == (method, "succeeded")
+        assert (stored_playlist.name, stored_playlist.owner) == (
+            playlist.name,
+            playlist.owner.display_name,
+        ), (playlist.id, method)
         if method == "chartmetric":
             cm = next(c for c in catalog.cm_playlists if c.spotify_playlist_id == playlist.id)
             assert members == list(dict.fromkeys(cm.track_ids))

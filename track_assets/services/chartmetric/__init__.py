@@ -10,6 +10,7 @@ from track_assets.services.chartmetric.client import (
 )
 from track_assets.services.chartmetric.models import (
     ChartmetricIds,
+    ChartmetricPlaylist,
     ChartmetricPlaylistTrack,
     ChartmetricSongwriter,
     ChartmetricTrackInfo,
@@ -25,6 +26,7 @@ __all__ = [
     "ChartmetricCredentialsRejected",
     "ChartmetricIds",
     "ChartmetricNotFound",
+    "ChartmetricPlaylist",
     "ChartmetricPlaylistTrack",
     "ChartmetricRequestFailed",
     "ChartmetricSongwriter",

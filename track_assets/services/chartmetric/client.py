@@ -18,6 +18,7 @@ import httpx
 from track_assets.playlist_refs import parse_playlist_ref
 from track_assets.services.chartmetric import parsing
 from track_assets.services.chartmetric.models import (
+    ChartmetricPlaylist,
     ChartmetricPlaylistTrack,
     ChartmetricSongwriter,
     ChartmetricTrackInfo,
@@ -339,15 +340,15 @@ class ChartmetricClient:
 
     # -- playlists -----------------------------------------------------------------------------
 
-    def playlist_id_for_spotify_url(self, url: str) -> int | None:
-        """The Chartmetric id of a Spotify playlist (URL, URI or id), or None when Chartmetric
-        does not track it (normal for private or small playlists). InvalidPlaylistRef when the
-        text names no Spotify playlist."""
+    def find_spotify_playlist(self, url: str) -> ChartmetricPlaylist | None:
+        """Chartmetric's id, name and owner of a Spotify playlist (URL, URI or id), or None when
+        Chartmetric does not track it (normal for private or small playlists).
+        InvalidPlaylistRef when the text names no Spotify playlist."""
         canonical = parse_playlist_ref(url).url
         response = self._get("/api/search", SEARCH, params={"q": canonical, "type": "playlists"})
         self._expect_ok(response, SEARCH)
-        ids = parsing.parse_playlist_search(response.content, SEARCH, "spotify")
-        return ids[0] if ids else None
+        found = parsing.parse_playlist_search(response.content, SEARCH, "spotify")
+        return found[0] if found else None
 
     def playlist_tracks(
         self,

@@ -103,6 +103,15 @@ class StatPoint:
 
 
 @dataclass(frozen=True)
+class ChartmetricPlaylist:
+    """A playlist as search finds it: Chartmetric's integer id, and its name and owner."""
+
+    id: int
+    name: str | None
+    owner_name: str | None
+
+
+@dataclass(frozen=True)
 class ChartmetricPlaylistTrack:
     """One row of a playlist's current or past tracks; None where the row does not say."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from track_assets.services.chartmetric.models import (
     ChartmetricIds,
+    ChartmetricPlaylist,
     ChartmetricPlaylistTrack,
     ChartmetricSongwriter,
     ChartmetricTrackInfo,
@@ -181,8 +182,10 @@ def parse_ids(body: bytes | str, endpoint: str) -> list[ChartmetricIds]:
     return rows
 
 
-def parse_playlist_search(body: bytes | str, endpoint: str, platform: str) -> list[int]:
-    """Search with `type=playlists`: the Chartmetric ids in `obj.playlists.<platform>`."""
+def parse_playlist_search(
+    body: bytes | str, endpoint: str, platform: str
+) -> list[ChartmetricPlaylist]:
+    """Search with `type=playlists`: the rows of `obj.playlists.<platform>`."""
     read = _Reader(endpoint)
     obj = read.mapping(read.envelope(body), "obj")
     buckets = obj.get("playlists")
@@ -190,10 +193,17 @@ def parse_playlist_search(body: bytes | str, endpoint: str, platform: str) -> li
         rows, key = buckets.get(platform), f"obj.playlists.{platform}"
     else:
         rows, key = buckets, "obj.playlists"
-    return [
-        read.required_integer(read.mapping(row, f"{key}[{i}]").get("id"), f"{key}[{i}].id")
-        for i, row in enumerate(read.items(rows, key))
-    ]
+    found = []
+    for i, raw in enumerate(read.items(rows, key)):
+        row = read.mapping(raw, f"{key}[{i}]")
+        found.append(
+            ChartmetricPlaylist(
+                id=read.required_integer(row.get("id"), f"{key}[{i}].id"),
+                name=read.text(row.get("name"), f"{key}[{i}].name"),
+                owner_name=read.text(row.get("owner_name"), f"{key}[{i}].owner_name"),
+            )
+        )
+    return found
 
 
 def parse_songwriter_search(body: bytes | str, endpoint: str) -> list[ChartmetricSongwriter]:

@@ -192,18 +192,23 @@ def test_the_streams_plan_flag_opens_stream_stats(catalog: Catalog, truth, clien
 # --- playlists --------------------------------------------------------------------------------
 
 
-def test_playlist_url_gives_the_id_and_the_tracks_of_the_chartmetric_playlist(
+def test_playlist_url_gives_the_id_name_owner_and_tracks_of_the_chartmetric_playlist(
     client, catalog: Catalog
 ):
     assert len(catalog.cm_playlists) >= 2
     for cm_playlist in catalog.cm_playlists:
         url = f"https://open.spotify.com/playlist/{cm_playlist.spotify_playlist_id}?si=a1b2"
-        cm_id = client.playlist_id_for_spotify_url(url)
-        assert cm_id == cm_playlist.id
+        found = client.find_spotify_playlist(url)
+        playlist = catalog.playlists_by_id[cm_playlist.spotify_playlist_id]
+        assert (found.id, found.name, found.owner_name) == (
+            cm_playlist.id,
+            playlist.name,
+            playlist.owner.display_name,
+        )
+        cm_id = found.id
         current = client.playlist_tracks(cm_id)
         assert [t.spotify_track_id for t in current] == list(cm_playlist.track_ids)
         assert [t.position for t in current] == list(range(1, len(current) + 1))
-        playlist = catalog.playlists_by_id[cm_playlist.spotify_playlist_id]
         added = {
             i.track_id: i.added_at for i in reversed(playlist.items) if i.kind is ItemKind.TRACK
         }
@@ -231,6 +236,6 @@ def test_a_playlist_chartmetric_does_not_track_gives_none(client, catalog: Catal
     unknown = [p for p in catalog.playlists if p.id not in catalog.cm_playlists_by_spotify_id]
     assert unknown
     for playlist in unknown:
-        assert client.playlist_id_for_spotify_url(f"spotify:playlist:{playlist.id}") is None
+        assert client.find_spotify_playlist(f"spotify:playlist:{playlist.id}") is None
     with pytest.raises(ChartmetricNotFound, match="playlist 999999999"):
         client.playlist_tracks(999_999_999)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
-from track_assets.services.chartmetric import MalformedResponse
+from track_assets.services.chartmetric import ChartmetricPlaylist, MalformedResponse
 from track_assets.services.chartmetric.client import wait_for_rate_limit_reset
 from track_assets.services.chartmetric.parsing import (
     parse_ids,
@@ -108,8 +108,19 @@ def test_ids_search_and_playlist_rows():
     )
     assert ids[0].chartmetric_ids == (1, 2)
     assert parse_ids(_body({"obj": []}), EP) == []
-    found = _body({"obj": {"playlists": {"spotify": [{"id": "848051"}], "deezer": []}}})
-    assert parse_playlist_search(found, EP, "spotify") == [848051]
+    found = _body(
+        {
+            "obj": {
+                "playlists": {
+                    "spotify": [{"id": "848051", "name": "RapCaviar", "owner_name": "Spotify"}],
+                    "deezer": [],
+                }
+            }
+        }
+    )
+    assert parse_playlist_search(found, EP, "spotify") == [
+        ChartmetricPlaylist(848051, "RapCaviar", "Spotify")
+    ]
     [row] = parse_playlist_tracks(
         _body(
             {"obj": [{"id": 3, "spotify_track_ids": ["b" * 22], "added_at": "2026-01-02T03:04:05"}]}
