@@ -586,3 +586,26 @@ playlist_reports = Table(
     Column("last_run_id", String(64)),
     Column("refreshed_at", UtcDateTime, nullable=False),
 )
+
+# Activity entries the webhook has to deliver, enqueued in the transaction that records them:
+# an entry the receiver missed is sent again by a later run, oldest first, instead of lost. A
+# run claims rows for a while (claimed_by/claimed_until) so two runs never send the same one.
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column(
+        "activity_id",
+        SurrogateKey,
+        ForeignKey("activity_log.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("enqueued_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UtcDateTime),
+    Column("delivered_at", UtcDateTime),
+    Column("refused_at", UtcDateTime),  # the receiver's final answer was a refusal (4xx)
+    Index(None, "delivered_at", "refused_at"),
+)

@@ -96,7 +96,14 @@ def test_a_runs_events_reach_the_webhook_notify_and_the_feed_in_order(
             headers["x-track-assets-signature"],
         )
     metadata = result.asset_materializations_for_node("enrichment_events")[0].metadata
-    assert metadata["webhook"].value == {"configured": True, "delivered": len(ids), "failed": 0}
+    assert metadata["webhook"].value == {
+        "configured": True,
+        "delivered": len(ids),
+        "failed": 0,
+        "refused": 0,
+        "from_earlier_runs": 0,
+        "backlog": 0,
+    }
     with engine.connect() as conn:
         report = get_playlist_report(conn, playlist.id)
     assert report.tracks == len(track_ids) and report.last_run_id == run_id
@@ -104,8 +111,8 @@ def test_a_runs_events_reach_the_webhook_notify_and_the_feed_in_order(
     engine.dispose()
 
 
-def test_a_rerun_announces_nothing_twice_and_a_down_receiver_does_not_fail_it(
-    catalog, sandbox, resources, instance, receiver
+def test_a_rerun_announces_nothing_twice_and_what_a_down_receiver_missed_comes_later(
+    catalog, sandbox, resources, instance, receiver, monkeypatch
 ):
     playlist = next(p for p in catalog.playlists if not p.editorial)
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
@@ -124,15 +131,45 @@ def test_a_rerun_announces_nothing_twice_and_a_down_receiver_does_not_fail_it(
     assert again.success
     assert time.monotonic() - started < 60
     metadata = again.asset_materializations_for_node("enrichment_events")[0].metadata
-    assert metadata["webhook"].value["configured"] is True
-    assert metadata["webhook"].value["delivered"] == 0
-    assert metadata["webhook"].value["failed"] == 1  # only the run's own entry was new
+    webhook = metadata["webhook"].value
+    assert (webhook["delivered"], webhook["failed"], webhook["backlog"]) == (0, 1, 1)
     engine = make_engine(resources["database"].url)
     with engine.connect() as conn:
         entries = [e for e in activity_since(conn, 0, limit=1000) if e.run_id == again.run_id]
-    engine.dispose()
     assert [e.kind for e in entries] == ["enrichment_run"]
     assert entries[0].payload["events"] == {}
+    missed = entries[0].id
+
+    back = ScriptedServer().start()  # the receiver is back, at a new address
+    back.always(HOOK, Canned(204))
+    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_URL", back.url + HOOK)
+    try:
+        third = dg.materialize(
+            [enriched_tracks, enrichment_events],
+            partition_key=playlist.id,
+            instance=instance,
+            resources=resources,
+        )
+        assert third.success
+        with engine.connect() as conn:
+            [own] = [e.id for e in activity_since(conn, missed) if e.run_id == third.run_id]
+        hooks = back.requests(HOOK)
+    finally:
+        back.stop()
+        engine.dispose()
+    assert [json.loads(h.body)["id"] for h in hooks] == [missed, own]  # the older one first
+    for hook in hooks:
+        headers = {k.lower(): v for k, v in hook.headers.items()}
+        assert headers["x-track-assets-delivery"] == str(json.loads(hook.body)["id"])
+        assert verify_signature(
+            SECRET,
+            headers["x-track-assets-timestamp"],
+            hook.body,
+            headers["x-track-assets-signature"],
+        )
+    webhook = third.asset_materializations_for_node("enrichment_events")[0].metadata["webhook"]
+    assert webhook.value["delivered"] == 2
+    assert (webhook.value["from_earlier_runs"], webhook.value["backlog"]) == (1, 0)
 
 
 def _ids_within(listener, count: int, timeout: float = 15.0) -> list[int]:

@@ -87,13 +87,21 @@ from track_assets.db.repository.tracks import (
     upsert_spotify_artist,
     upsert_track,
 )
+from track_assets.db.repository.webhook_outbox import (
+    claim_webhook_batch,
+    enqueue_webhook,
+    settle_webhook_entry,
+    webhook_backlog,
+)
 
 __all__ = [
     "FETCH_STATUSES",
     "activity_entries",
     "activity_since",
     "append_activity",
+    "claim_webhook_batch",
     "delete_stale_track_credits",
+    "enqueue_webhook",
     "event_json",
     "event_states",
     "field_provenance_for",
@@ -133,6 +141,7 @@ __all__ = [
     "save_playlist_report",
     "set_credit_mlc_match",
     "set_phase_status",
+    "settle_webhook_entry",
     "songwriter_artist_ids",
     "songwriter_identity_key",
     "songwriter_lead_credits",
@@ -156,4 +165,5 @@ __all__ = [
     "upsert_spotify_artist",
     "upsert_track",
     "upsert_track_credit",
+    "webhook_backlog",
 ]

@@ -17,6 +17,15 @@ class WebhookDelivery:
     error: str | None = None
 
     @property
+    def refused(self) -> bool:
+        """The receiver answered, and its answer (4xx but 429) is final: resending is futile."""
+        return (
+            not self.delivered
+            and self.status_code is not None
+            and self.status_code not in RETRYABLE_STATUSES
+        )
+
+    @property
     def receiver_unreachable(self) -> bool:
         """Every attempt met a network error, a timeout, 429 or 5xx: the receiver is down."""
         return (

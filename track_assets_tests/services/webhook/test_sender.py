@@ -82,6 +82,7 @@ def test_a_400_is_final(receiver: ScriptedServer, hook_url):
     assert (delivery.delivered, delivery.attempts, delivery.status_code) == (False, 1, 400)
     assert "HTTP 400" in delivery.error and "unknown kind" in delivery.error
     assert not delivery.receiver_unreachable
+    assert delivery.refused  # final: the outbox does not send it again
     assert len(receiver.requests(HOOK_PATH)) == 1
 
 
@@ -93,6 +94,7 @@ def test_persistent_503_uses_the_whole_budget_then_gives_up(receiver: ScriptedSe
 
     assert (delivery.delivered, delivery.attempts, delivery.status_code) == (False, 3, 503)
     assert "HTTP 503" in delivery.error and delivery.receiver_unreachable
+    assert not delivery.refused  # the outbox keeps it for a later run
     assert len(receiver.requests(HOOK_PATH)) == 3
 
 
@@ -130,7 +132,7 @@ def test_nothing_listening_gives_an_undelivered_result_not_an_exception():
 
     assert (delivery.delivered, delivery.attempts, delivery.status_code) == (False, 4, None)
     assert "ConnectError" in delivery.error and url in delivery.error
-    assert delivery.receiver_unreachable
+    assert delivery.receiver_unreachable and not delivery.refused
 
 
 def test_an_unusable_url_or_event_gives_an_undelivered_result():
