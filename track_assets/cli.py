@@ -171,6 +171,8 @@ def status(as_json: bool) -> None:
     click.echo(f"requests: {requests or 'none recorded'}")
     events = ", ".join(f"{k} {n}" for k, n in summary["events"].items())
     click.echo(f"events: {events or 'none'}")
+    if any(summary["webhook"].values()):
+        click.echo("webhook: " + ", ".join(f"{k} {n}" for k, n in summary["webhook"].items()))
     leads = summary["leads"]
     reasons = ", ".join(f"{r} {n}" for r, n in leads["by_reason"].items())
     click.echo(f"songwriter leads: {leads['total']}" + (f" ({reasons})" if reasons else ""))

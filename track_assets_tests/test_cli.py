@@ -150,3 +150,45 @@ def test_console_script_registers_a_playlist_in_a_separate_process(home, sqlite_
     )
     assert completed.returncode == 0, completed.stderr
     assert partitions(home) == {USER_PLAYLIST}
+
+
+def test_status_prints_the_summary_and_the_same_figures_as_json(run_cli, database_url):
+    from datetime import UTC, datetime
+
+    from track_assets.db.migrate import upgrade_to_head
+    from track_assets.db.records import Track
+    from track_assets.db.repository import (
+        append_activity,
+        enqueue_webhook,
+        upsert_playlist,
+        upsert_playlist_membership,
+        upsert_track,
+    )
+
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    track = "a" * 21 + "1"
+    engine = make_engine(database_url)
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        upsert_playlist(conn, spotify_playlist_id=USER_PLAYLIST, now=now)
+        upsert_track(
+            conn,
+            Track(spotify_track_id=track, isrc="USAT22400001", fetch_method="web_player"),
+            now=now,
+        )
+        upsert_playlist_membership(conn, USER_PLAYLIST, track, position=0, now=now)
+        entry = append_activity(conn, "new_track", "new", occurred_at=now)
+        enqueue_webhook(conn, [entry], now=now)
+    engine.dispose()
+
+    summary = json.loads(run_cli("status", "--json").output)
+    assert (summary["playlists"], summary["tracks"]) == (1, 1)
+    assert summary["coverage"]["isrc"] == {"have": 1, "of": 1}
+    assert summary["events"] == {"new_track": 1}
+    assert summary["webhook"] == {"delivered": 0, "refused": 0, "waiting": 1}
+    text = run_cli("status").output.splitlines()
+    assert text[0] == "1 playlists, 1 tracks"
+    assert "fetched by: web_player 1" in text
+    assert "events: new_track 1" in text
+    assert "webhook: delivered 0, refused 0, waiting 1" in text
+    assert text[-1] == "songwriter leads: 0 (unrepresented 0, unsigned 0, split 0)"

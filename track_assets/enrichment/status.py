@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from track_assets.db.repository import requests_by_service
+from track_assets.db.repository import requests_by_service, webhook_counts
 from track_assets.db.tables import (
     activity_log,
     albums,
@@ -105,6 +105,7 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
         "enrichment_status": dict(sorted((str(k), n) for k, n in statuses)),
         "requests": requests_by_service(conn),
         "leads": _leads_summary(conn),
+        "webhook": webhook_counts(conn),
         "events": dict(
             sorted(
                 conn.execute(

@@ -13,7 +13,7 @@ from track_assets.db.repository import (
     claim_webhook_batch,
     enqueue_webhook,
     settle_webhook_entry,
-    webhook_backlog,
+    webhook_counts,
 )
 from track_assets_tests.db.rows import NOW
 
@@ -64,7 +64,7 @@ def test_delivered_and_refused_entries_leave_the_backlog_and_failed_ones_come_ba
     _settle(engine, down, attempts=4)
     _settle(engine, refused, refused=True)
     with engine.connect() as conn:
-        assert webhook_backlog(conn) == 1
+        assert webhook_counts(conn) == {"delivered": 1, "refused": 1, "waiting": 1}
     # The settled claim is released at once: the next run sends the missed entry, then its own.
     [own] = _entries(engine, 1)
     assert _claim(engine, "run-b") == [down, own]

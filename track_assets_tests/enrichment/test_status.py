@@ -65,7 +65,7 @@ def test_status_summarises_the_tracked_playlists_only(conn):
 
 def test_status_sums_requests_per_service_and_counts_events(conn):
     from track_assets.db.records import PhaseRun
-    from track_assets.db.repository import append_activity, record_phase_run
+    from track_assets.db.repository import append_activity, enqueue_webhook, record_phase_run
 
     for requests in ({"mlc": 3, "chartmetric": 2}, {"mlc": 4}, None):
         record_phase_run(
@@ -76,7 +76,12 @@ def test_status_sums_requests_per_service_and_counts_events(conn):
     append_activity(conn, "new_track", "new", occurred_at=NOW)
     append_activity(conn, "enrichment_run", "run", occurred_at=NOW)
     summary = pipeline_status(conn)
+    assert summary["webhook"] == {"delivered": 0, "refused": 0, "waiting": 0}
+    run = append_activity(conn, "enrichment_run", "run", occurred_at=NOW)
+    enqueue_webhook(conn, [run], now=NOW)
+    summary = pipeline_status(conn)
+    assert summary["webhook"] == {"delivered": 0, "refused": 0, "waiting": 1}
     assert summary["requests"] == {"chartmetric": 2, "mlc": 7}
-    assert summary["events"] == {"enrichment_run": 1, "new_track": 2}
+    assert summary["events"] == {"enrichment_run": 2, "new_track": 2}
     assert summary["leads"]["total"] == 0
     assert summary["leads"]["top"] == []

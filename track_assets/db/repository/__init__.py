@@ -91,7 +91,7 @@ from track_assets.db.repository.webhook_outbox import (
     claim_webhook_batch,
     enqueue_webhook,
     settle_webhook_entry,
-    webhook_backlog,
+    webhook_counts,
 )
 
 __all__ = [
@@ -165,5 +165,5 @@ __all__ = [
     "upsert_spotify_artist",
     "upsert_track",
     "upsert_track_credit",
-    "webhook_backlog",
+    "webhook_counts",
 ]

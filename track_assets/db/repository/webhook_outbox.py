@@ -91,6 +91,14 @@ def settle_webhook_entry(
     )
 
 
-def webhook_backlog(conn: Connection) -> int:
-    """Entries still waiting for the receiver."""
-    return conn.scalar(select(func.count()).select_from(webhook_outbox).where(_PENDING)) or 0
+def webhook_counts(conn: Connection) -> dict[str, int]:
+    """Outbox entries `delivered`, `refused` (final) and `waiting` for the receiver."""
+    outbox = webhook_outbox.c
+    delivered, refused, total = conn.execute(
+        select(
+            func.count(outbox.delivered_at),
+            func.count(outbox.refused_at),
+            func.count(),
+        ).select_from(webhook_outbox)
+    ).one()
+    return {"delivered": delivered, "refused": refused, "waiting": total - delivered - refused}

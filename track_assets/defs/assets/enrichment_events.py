@@ -23,7 +23,7 @@ from track_assets.db.repository import (
     save_event_state,
     save_playlist_report,
     settle_webhook_entry,
-    webhook_backlog,
+    webhook_counts,
 )
 from track_assets.db.types import utc_now
 from track_assets.defs.partitions import playlists_partitions
@@ -146,7 +146,7 @@ def _deliver_webhook(context: dg.AssetExecutionContext, engine: Engine, settings
                 error=delivery.error,
                 now=utc_now(),
             )
-        backlog = webhook_backlog(conn)
+        backlog = webhook_counts(conn)["waiting"]
     failed = [d for d in deliveries if not d.delivered]
     if failed:
         context.log.warning(
