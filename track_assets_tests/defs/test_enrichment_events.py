@@ -82,19 +82,7 @@ def test_a_runs_events_reach_the_webhook_notify_and_the_feed_in_order(
     hooks = receiver.requests(HOOK)
     assert [json.loads(h.body)["id"] for h in hooks] == ids
     for hook in hooks:
-        headers = {k.lower(): v for k, v in hook.headers.items()}
-        assert verify_signature(
-            SECRET,
-            headers["x-track-assets-timestamp"],
-            hook.body,
-            headers["x-track-assets-signature"],
-        )
-        assert not verify_signature(
-            "wrong",
-            headers["x-track-assets-timestamp"],
-            hook.body,
-            headers["x-track-assets-signature"],
-        )
+        _assert_signed(hook)
     metadata = result.asset_materializations_for_node("enrichment_events")[0].metadata
     assert metadata["webhook"].value == {
         "configured": True,
@@ -159,17 +147,19 @@ def test_a_rerun_announces_nothing_twice_and_what_a_down_receiver_missed_comes_l
         engine.dispose()
     assert [json.loads(h.body)["id"] for h in hooks] == [missed, own]  # the older one first
     for hook in hooks:
-        headers = {k.lower(): v for k, v in hook.headers.items()}
-        assert headers["x-track-assets-delivery"] == str(json.loads(hook.body)["id"])
-        assert verify_signature(
-            SECRET,
-            headers["x-track-assets-timestamp"],
-            hook.body,
-            headers["x-track-assets-signature"],
-        )
+        _assert_signed(hook)
     webhook = third.asset_materializations_for_node("enrichment_events")[0].metadata["webhook"]
     assert webhook.value["delivered"] == 2
     assert (webhook.value["from_earlier_runs"], webhook.value["backlog"]) == (1, 0)
+
+
+def _assert_signed(hook) -> None:
+    """Signed with the secret (and only with it), its delivery header naming the event."""
+    headers = {k.lower(): v for k, v in hook.headers.items()}
+    assert headers["x-track-assets-delivery"] == str(json.loads(hook.body)["id"])
+    timestamp, signature = headers["x-track-assets-timestamp"], headers["x-track-assets-signature"]
+    assert verify_signature(SECRET, timestamp, hook.body, signature)
+    assert not verify_signature("wrong", timestamp, hook.body, signature)
 
 
 def _ids_within(listener, count: int, timeout: float = 15.0) -> list[int]:
