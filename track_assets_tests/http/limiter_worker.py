@@ -1,5 +1,5 @@
 """A separate OS process for the cross-process limiter test: request a URL until a deadline,
-printing (as JSON) when the limiter granted each request."""
+printing (as JSON) the time the limiter stamped on each grant."""
 
 from __future__ import annotations
 
@@ -11,15 +11,22 @@ from track_assets.services.http import FileRateLimiter, RetryPolicy, ServiceHttp
 
 
 class RecordingLimiter(FileRateLimiter):
-    """Notes the wall-clock time of each grant, as the client is about to send."""
+    """Notes each grant's time as the limiter stamped it in the shared file, under its lock (the
+    time this process reads after acquire() returns can lag by however long the OS kept it
+    waiting, which on a loaded machine exceeds the safety margin)."""
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, clock=self._read_clock, **kwargs)
         self.granted: list[float] = []
+        self._last_reading = 0.0
+
+    def _read_clock(self) -> float:
+        self._last_reading = time.time()
+        return self._last_reading
 
     def acquire(self) -> float:
         waited = super().acquire()
-        self.granted.append(time.time())
+        self.granted.append(self._last_reading)  # the reading the granting attempt made
         return waited
 
 
