@@ -147,6 +147,8 @@ class TrackCredit(_Record):
     songwriter_id: int | None = None
     mlc_ipi: str | None = None
     mlc_represented: bool | None = None
+    mlc_match_confidence: float | None = None
+    mlc_match_evidence: str | None = None
     id: int | None = None
 
 
@@ -188,6 +190,7 @@ class MlcWork(_Record):
     iswc: str | None = None
     known_share: Decimal | None = None  # percent, 0-100
     status: str | None = None
+    alternative_titles: list[str] | None = None
     writers: tuple[MlcWriter, ...] | None = None
     publishers: tuple[MlcPublisher, ...] | None = None
 
@@ -212,6 +215,9 @@ class MusicBrainzArtist(_Record):
     disambiguation: str | None = None
     country: str | None = None
     type: str | None = None
+    aliases: list[dict] | None = None  # [{name, sort_name, type, locale, primary}]
+    ipis: list[str] | None = None
+    isnis: list[str] | None = None
     id: int | None = None
 
 

@@ -282,6 +282,9 @@ track_credits = Table(
     # represents them there (None: not matched to the work's writers).
     Column("mlc_ipi", String(32)),
     Column("mlc_represented", Boolean),
+    # How sure the match to the work's writer is (1.0: an identifier agreed) and what agreed.
+    Column("mlc_match_confidence", Float),
+    Column("mlc_match_evidence", Text),
     _created_at(),
     _updated_at(),
     UniqueConstraint("track_id", "role", "name"),
@@ -296,6 +299,7 @@ mlc_works = Table(
     # Percent (0-100) of the work's shares claimed by known publishers.
     Column("known_share", Numeric(7, 4)),
     Column("status", String(32)),
+    Column("alternative_titles", Json),
     Column("fetched_at", UtcDateTime, nullable=False),
     _created_at(),
     _updated_at(),
@@ -382,6 +386,10 @@ artists = Table(
     Column("disambiguation", String),
     Column("country", String(8)),
     Column("type", String(32)),
+    # Identity evidence: [{name, sort_name, type, locale, primary}], IPI and ISNI codes.
+    Column("aliases", Json),
+    Column("ipis", Json),
+    Column("isnis", Json),
     _created_at(),
     _updated_at(),
 )
@@ -404,6 +412,7 @@ artist_songwriters = Table(
     ),
     Column("method", String(64)),
     Column("confidence", Float),
+    Column("evidence", Text),
     _created_at(),
     _updated_at(),
 )

@@ -43,6 +43,7 @@ def mlc_work_row(work: WorkFacts, fetched_at: datetime) -> MlcWork:
         iswc=work.iswc,
         known_share=known_share(work),
         status=publisher_status_for_work(work).value,
+        alternative_titles=list(work.alternative_titles),
         writers=tuple(
             MlcWriter(
                 name=w.name, ipi=w.ipi, role=w.role, represented=writer_is_represented(w, work)
@@ -64,11 +65,21 @@ def _publisher_row(publisher: WorkPublisher) -> MlcPublisher:
 
 
 def _link_reason(candidate: WorkCandidate, only: bool) -> str:
+    """Why the work was (not) chosen, with the evidence: the ISWC, the title, and which
+    credited writers agreed with which of the work's writers and how."""
     if only:
-        return "the only work linked to the ISRC"
-    title = "title agrees" if candidate.title_agrees else "title differs"
-    choice = "chosen" if candidate.chosen else "not chosen"
-    return f"{choice}: {title}, {candidate.writers_agreeing} credited writer(s) found"
+        parts = ["the only work linked to the ISRC"]
+    else:
+        parts = [
+            "chosen" if candidate.chosen else "not chosen",
+            "title agrees" if candidate.title_agrees else "title differs",
+        ]
+        if candidate.iswc_agrees is not None:
+            agrees = "agrees with" if candidate.iswc_agrees else "differs from"
+            parts.insert(1, f"ISWC {agrees} MusicBrainz's")
+    parts.append(f"{candidate.writers_agreeing} credited writer(s) found")
+    parts.extend(candidate.writer_evidence)
+    return "; ".join(parts)
 
 
 def store_track_mlc(
@@ -141,7 +152,13 @@ def store_track_mlc(
     upsert_track(conn, row, clear=[f for f, why in reasons.items() if why is not None], now=now)
     for match in result.credited_writers:
         set_credit_mlc_match(
-            conn, track_id, match.credited_name, mlc_ipi=match.ipi, represented=match.represented
+            conn,
+            track_id,
+            match.credited_name,
+            mlc_ipi=match.ipi,
+            represented=match.represented,
+            confidence=match.confidence,
+            evidence=match.evidence,
         )
     for field, why in reasons.items():
         record_field_provenance(

@@ -14,12 +14,21 @@ The rules are reference/notes/chartmetric_mlc.md §2.7, written down once here:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from track_assets.db.records import MusicBrainzArtist, TrackCredit
 from track_assets.db.repository.credits import normalized_person_name
+from track_assets.enrichment.identity import (
+    IDENTIFIER_CONFIDENCE,
+    KnownName,
+    PersonView,
+    assign_people,
+    ipi_key,
+    musicbrainz_view,
+)
 
 PHASE = "mlc_publisher_status"
 SIGNED_MIN_KNOWN_SHARE = Decimal("99.5")
@@ -58,10 +67,21 @@ class NoStatusReason(StrEnum):
 
 @dataclass(frozen=True)
 class CreditedWriter:
-    """A writer credited on the track (phase 2); the IPI only when some source gave one."""
+    """A writer credited on the track (phase 2); the IPI only when some source gave one, and
+    what MusicBrainz knows of the person (legal name, aliases, IPIs) once phase 4 linked them."""
 
     name: str
     ipi: str | None = None
+    spotify_artist_uri: str | None = None
+    musicbrainz: PersonView | None = None
+
+    def view(self) -> PersonView:
+        credited = PersonView.of(
+            [KnownName(self.name, "Spotify credit")],
+            ipis=[self.ipi],
+            spotify_artist_uri=self.spotify_artist_uri,
+        )
+        return credited.merged(self.musicbrainz) if self.musicbrainz else credited
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,9 @@ class WorkWriter:
     ipi: str | None = None
     role: str | None = None  # CWR code: CA, C, A, ...
     chain_id: str | None = None  # the publisher chain representing the writer, if any
+
+    def view(self) -> PersonView:
+        return PersonView.of([KnownName(self.name, "MLC writer")], ipis=[self.ipi])
 
 
 @dataclass(frozen=True)
@@ -118,26 +141,36 @@ class PublisherShare:
     known_share: Decimal  # its share, or its administrators' when its own is 0
 
 
+class WriterMatchMethod(StrEnum):
+    IDENTIFIER = "identifier"  # an IPI (or ISNI) known on both sides agrees
+    NAME = "name"  # a name of the credit (or of its MusicBrainz artist) agrees
+
+
 @dataclass(frozen=True)
 class CreditedWriterMatch:
-    """A credited writer of the track and the work's writer it was matched to, if any.
+    """A credited writer of the track and the work's writer it was matched to, if any, with
+    the confidence and the evidence (which names or identifiers agreed, or why none matched).
 
     `represented` is None when the writer was not found among the work's writers.
     """
 
     credited_name: str
-    matched_by: str | None  # "ipi" | "name" | None
+    matched_by: WriterMatchMethod | None
     work_writer: str | None
     ipi: str | None
     represented: bool | None
+    confidence: float | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
 class WorkCandidate:
     """One work the ISRC led to, how well it agrees with the track, and whether it was chosen.
 
-    `confidence`: half for the title (or an alternative title) agreeing, half times the share
-    of credited writers found among the work's writers; 1.0 when it is the only work.
+    `confidence`: 1.0 when it is the only work or its ISWC is the one MusicBrainz gives the
+    recording; else half for the title (or an alternative title) agreeing, half times the share
+    of credited writers found among the work's writers.
+    `iswc_agrees`: None when either side has no ISWC to compare.
     """
 
     song_code: str
@@ -145,6 +178,8 @@ class WorkCandidate:
     writers_agreeing: int
     confidence: float
     chosen: bool
+    iswc_agrees: bool | None = None
+    writer_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +214,20 @@ class TrackPublisherStatus:
         """`tracks.publisher`: the work's original publishers, joined."""
         names = dict.fromkeys(p.name for p in self.publishers)
         return ", ".join(names) or None
+
+
+def credited_writer(
+    credit: TrackCredit, artists: Iterable[MusicBrainzArtist] = ()
+) -> CreditedWriter:
+    """A stored writer credit as phase 3 matches it, with what MusicBrainz knows of the person
+    (the artists phase 4 linked to the songwriter)."""
+    views = [musicbrainz_view(a) for a in artists]
+    known = None
+    for view in views:
+        known = view if known is None else known.merged(view)
+    return CreditedWriter(
+        credit.name, spotify_artist_uri=credit.spotify_artist_uri, musicbrainz=known
+    )
 
 
 # --- the rules for one work -------------------------------------------------------------------
@@ -224,102 +273,130 @@ def publisher_status_for_work(work: WorkFacts) -> PublisherStatus:
 # --- matching the track to works --------------------------------------------------------------
 
 
-def name_key(name: str) -> tuple[str, ...]:
-    """A person's name as sorted normalised words: "HAHEEB SAHEEB" matches "Saheeb Haheeb"."""
-    return tuple(sorted(normalized_person_name(name.replace("&", " and ")).split()))
-
-
 def title_key(title: str) -> str:
     """A title without its "(feat. ...)" / "(with ...)" part, normalised."""
     return normalized_person_name(_FEATURING.sub("", title).replace("&", " and "))
 
 
-def _ipi_key(ipi: str | None) -> str | None:
-    """IPI name numbers compared as 11 digits (they are often written without leading zeros)."""
-    digits = "".join(c for c in ipi or "" if c.isdigit())
-    return digits.zfill(11) if digits else None
-
-
 def match_credited_writers(
     credited: Sequence[CreditedWriter], work: WorkFacts
 ) -> tuple[CreditedWriterMatch, ...]:
-    """Each credited writer matched to one of the work's writers: by IPI when both are known,
-    else by name words (in any order and case) unless their IPIs are known and differ."""
+    """Each credited writer matched to at most one of the work's writers by identity evidence
+    (`track_assets.enrichment.identity`): an IPI on both sides decides, else the names the
+    credit and its MusicBrainz artist are known by; ties and contradictions stay unmatched."""
     chains = _chains(work)
+    assignments = assign_people([c.view() for c in credited], [w.view() for w in work.writers])
     matches = []
-    for person in credited:
-        wanted_ipi = _ipi_key(person.ipi)
-        found, how = None, None
-        if wanted_ipi is not None:
-            found = next((w for w in work.writers if _ipi_key(w.ipi) == wanted_ipi), None)
-            how = "ipi" if found else None
+    for person, assignment in zip(credited, assignments, strict=True):
+        found = work.writers[assignment.right] if assignment.right is not None else None
         if found is None:
-            key = name_key(person.name)
-            found = next(
-                (
-                    w
-                    for w in work.writers
-                    if name_key(w.name) == key
-                    and (wanted_ipi is None or _ipi_key(w.ipi) in (None, wanted_ipi))
-                ),
-                None,
-            )
-            how = "name" if found else None
+            tied = [work.writers[j].name for j in assignment.tied_with]
+            why = f"tie between {', '.join(tied)}" if tied else "no writer of the work agrees"
+            matches.append(CreditedWriterMatch(person.name, None, None, None, None, None, why))
+            continue
+        identified = assignment.match.confidence >= IDENTIFIER_CONFIDENCE
         matches.append(
             CreditedWriterMatch(
                 credited_name=person.name,
-                matched_by=how,
-                work_writer=found.name if found else None,
-                ipi=found.ipi if found else None,
-                represented=(found.chain_id is not None and found.chain_id in chains)
-                if found
-                else None,
+                matched_by=WriterMatchMethod.IDENTIFIER if identified else WriterMatchMethod.NAME,
+                work_writer=found.name,
+                ipi=ipi_key(found.ipi) or found.ipi,
+                represented=found.chain_id is not None and found.chain_id in chains,
+                confidence=assignment.match.confidence,
+                evidence=assignment.match.describe(),
             )
         )
     return tuple(matches)
 
 
+@dataclass(frozen=True)
+class _Agreement:
+    iswc: bool | None
+    title: bool
+    writers: tuple[CreditedWriterMatch, ...]
+
+    @property
+    def writers_agreeing(self) -> int:
+        return sum(m.work_writer is not None for m in self.writers)
+
+    @property
+    def key(self) -> tuple:
+        """Rank: the ISWC MusicBrainz gives the recording, then the title, then how many
+        credited writers are found, then how strongly."""
+        iswc = {True: 1, None: 0, False: -1}[self.iswc]
+        strength = round(sum(m.confidence or 0.0 for m in self.writers), 4)
+        return (iswc, self.title, self.writers_agreeing, strength)
+
+    @property
+    def agrees_at_all(self) -> bool:
+        return bool(self.iswc or self.title or self.writers_agreeing)
+
+
+def _iswc_key(iswc: str | None) -> str | None:
+    compact = "".join(c for c in (iswc or "").upper() if c.isalnum())
+    return compact or None
+
+
 def _agreement(
-    work: WorkFacts, track_title: str | None, credited: Sequence[CreditedWriter]
-) -> tuple[bool, int]:
+    work: WorkFacts,
+    track_title: str | None,
+    credited: Sequence[CreditedWriter],
+    known_iswcs: frozenset[str],
+) -> _Agreement:
     titles = {title_key(t) for t in (work.title, *work.alternative_titles) if t}
-    title_agrees = bool(track_title) and title_key(track_title) in titles
-    writers = sum(m.work_writer is not None for m in match_credited_writers(credited, work))
-    return title_agrees, writers
+    iswc = _iswc_key(work.iswc)
+    return _Agreement(
+        iswc=(iswc in known_iswcs) if iswc and known_iswcs else None,
+        title=bool(track_title) and title_key(track_title) in titles,
+        writers=match_credited_writers(credited, work),
+    )
 
 
 def rank_works(
-    works: Sequence[WorkFacts], track_title: str | None, credited: Sequence[CreditedWriter]
+    works: Sequence[WorkFacts],
+    track_title: str | None,
+    credited: Sequence[CreditedWriter],
+    known_iswcs: Iterable[str] = (),
 ) -> tuple[WorkFacts | None, tuple[WorkCandidate, ...]]:
-    """The work the track is (one work: it; several: the one whose title, then writers, agree
-    best, None when none agrees at all or two agree equally) and every work as a candidate."""
+    """The work the track is (one work: it; several: the one whose ISWC, then title, then
+    writers agree best, None when none agrees at all or two agree equally) and every work as a
+    candidate. `known_iswcs`: the ISWCs MusicBrainz gives the track's recording, if any."""
     if not works:
         return None, ()
-    if len(works) == 1:
-        title_agrees, writers = _agreement(works[0], track_title, credited)
-        only = WorkCandidate(
-            works[0].song_code, title_agrees, writers, SINGLE_WORK_CONFIDENCE, True
-        )
-        return works[0], (only,)
-    scored = [(_agreement(w, track_title, credited), w) for w in works]
-    ranked = sorted((score for score, _ in scored), reverse=True)
-    best = ranked[0]
+    iswcs = frozenset(k for k in map(_iswc_key, known_iswcs) if k)
+    scored = [(_agreement(w, track_title, credited, iswcs), w) for w in works]
     chosen = None
-    if best != (False, 0) and ranked[1] != best:
-        chosen = next(w for score, w in scored if score == best)
+    if len(works) == 1:
+        chosen = works[0]
+    else:
+        ranked = sorted((a.key for a, _ in scored), reverse=True)
+        best = next(a for a, _ in scored if a.key == ranked[0])
+        if best.agrees_at_all and ranked[1] != ranked[0]:
+            chosen = next(w for a, w in scored if a is best)
     candidates = tuple(
         WorkCandidate(
             song_code=w.song_code,
-            title_agrees=title_agrees,
-            writers_agreeing=writers,
-            confidence=round(
-                0.5 * title_agrees + 0.5 * (writers / len(credited) if credited else 0.0), 4
-            ),
+            title_agrees=a.title,
+            writers_agreeing=a.writers_agreeing,
+            confidence=_work_confidence(a, len(works), len(credited)),
             chosen=w is chosen,
+            iswc_agrees=a.iswc,
+            writer_evidence=tuple(
+                f"{m.credited_name} = {m.work_writer} ({m.evidence})"
+                for m in a.writers
+                if m.work_writer is not None
+            ),
         )
-        for (title_agrees, writers), w in scored
+        for a, w in scored
     )
     return chosen, candidates
+
+
+def _work_confidence(agreement: _Agreement, works: int, credited: int) -> float:
+    if works == 1 or agreement.iswc:
+        return SINGLE_WORK_CONFIDENCE
+    share = agreement.writers_agreeing / credited if credited else 0.0
+    return round(0.5 * agreement.title + 0.5 * share, 4)
 
 
 # --- the track --------------------------------------------------------------------------------
@@ -332,9 +409,11 @@ def publisher_status_for_track(
     credited: Sequence[CreditedWriter],
     recording_song_codes: Sequence[str | None],
     works: Mapping[str, WorkFacts | None],
+    known_iswcs: Iterable[str] = (),
 ) -> TrackPublisherStatus:
     """Phase 3 for one track, from the song codes of the MLC's recordings of its ISRC (one
-    entry per recording, None for a recording without a work) and the works by song code."""
+    entry per recording, None for a recording without a work), the works by song code and the
+    ISWCs MusicBrainz gives the recording (when phase 4 has found them)."""
     if not isrc:
         return TrackPublisherStatus(isrc, None, NoStatusReason.NO_ISRC)
     if not credited:
@@ -347,7 +426,7 @@ def publisher_status_for_track(
     facts = [work for work in (works.get(code) for code in codes) if work is not None]
     if not facts:
         return TrackPublisherStatus(isrc, None, NoStatusReason.WORK_NOT_RETURNED)
-    chosen, candidates = rank_works(facts, track_title, credited)
+    chosen, candidates = rank_works(facts, track_title, credited, known_iswcs)
     if chosen is None:
         return TrackPublisherStatus(isrc, None, NoStatusReason.AMBIGUOUS, candidates=candidates)
     chains = _chains(chosen)

@@ -189,19 +189,36 @@ def test_credited_writers_are_matched_by_name_words_or_ipi_with_representation()
     credited = [
         CreditedWriter("Haheeb Saheeb"),  # words in another order and case
         CreditedWriter("Crówn  Uzamah"),  # accents and spacing
-        CreditedWriter("Somebody Else", ipi="1219346165"),  # the IPI without its leading zero
-        CreditedWriter("Saheeb Haheeb", ipi="00999999999"),  # same name, another person's IPI
         CreditedWriter("Nobody Known"),
     ]
     matches = match_credited_writers(credited, speedometer())
     assert [(m.matched_by, m.work_writer, m.represented) for m in matches] == [
         ("name", "SAHEEB HAHEEB", False),
         ("name", "CROWN UZAMAH", True),
-        ("ipi", "SAHEEB HAHEEB", False),
-        (None, None, None),
         (None, None, None),
     ]
     assert matches[0].ipi == "01219346165"
+    assert "other order" in matches[0].evidence and matches[0].confidence == 0.85
+    assert matches[2].evidence == "no writer of the work agrees"
+
+    [by_ipi] = match_credited_writers(
+        [CreditedWriter("Somebody Else", ipi="1219346165")], speedometer()
+    )  # the IPI without its leading zero
+    assert (by_ipi.matched_by, by_ipi.work_writer, by_ipi.confidence) == (
+        "identifier",
+        "SAHEEB HAHEEB",
+        1.0,
+    )
+    [namesake] = match_credited_writers(
+        [CreditedWriter("Saheeb Haheeb", ipi="00999999999")], speedometer()
+    )  # same name, another person's IPI
+    assert namesake.work_writer is None
+
+
+def test_one_work_writer_is_never_given_to_two_credits():
+    both = [CreditedWriter("Saheeb Haheeb"), CreditedWriter("Somebody Else", ipi="1219346165")]
+    by_name, by_ipi = match_credited_writers(both, speedometer())
+    assert by_ipi.work_writer == "SAHEEB HAHEEB" and by_name.work_writer is None
 
 
 def _decoy(code: str, title: str, *writers: str) -> WorkFacts:

@@ -116,9 +116,12 @@ def set_credit_mlc_match(
     *,
     mlc_ipi: str | None,
     represented: bool | None,
+    confidence: float | None = None,
+    evidence: str | None = None,
 ) -> bool:
-    """Record how The MLC lists one credited writer of the track: the IPI and whether a
-    publisher represents them on the track's work. False if no such writer credit exists."""
+    """Record how The MLC lists one credited writer of the track: the IPI, whether a publisher
+    represents them on the track's work, and how sure the match is with the evidence (or why
+    there is none). False if no such writer credit exists."""
     result = conn.execute(
         update(track_credits)
         .where(
@@ -126,6 +129,11 @@ def set_credit_mlc_match(
             track_credits.c.role == "writer",
             track_credits.c.name == name,
         )
-        .values(mlc_ipi=mlc_ipi, mlc_represented=represented)
+        .values(
+            mlc_ipi=mlc_ipi,
+            mlc_represented=represented,
+            mlc_match_confidence=confidence,
+            mlc_match_evidence=evidence,
+        )
     )
     return result.rowcount > 0

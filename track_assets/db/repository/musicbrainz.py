@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import ArtistExternalLink, MusicBrainzArtist
-from track_assets.db.statements import known_values, upsert_row
+from track_assets.db.statements import in_chunks, known_values, upsert_row
 from track_assets.db.tables import LINK_KINDS, artist_external_links, artist_songwriters, artists
 
 
@@ -36,6 +37,7 @@ def link_artist_songwriter(
     *,
     method: str | None = None,
     confidence: float | None = None,
+    evidence: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """Record that this MusicBrainz artist is this songwriter, and how we know."""
@@ -45,10 +47,29 @@ def link_artist_songwriter(
             "songwriter_id": songwriter_id,
             "method": method,
             "confidence": confidence,
+            "evidence": evidence,
         },
         artist_songwriters,
     )
     upsert_row(conn, artist_songwriters, values, key=("artist_id", "songwriter_id"), now=now)
+
+
+def musicbrainz_artists_of_songwriters(
+    conn: Connection, songwriter_ids: Iterable[int]
+) -> dict[int, list[MusicBrainzArtist]]:
+    """The MusicBrainz artists linked to each of these songwriters (with their aliases, IPIs
+    and ISNIs), in one query per chunk; songwriters linked to none are left out."""
+    found: dict[int, list[MusicBrainzArtist]] = {}
+    for chunk in in_chunks(sorted(set(songwriter_ids))):
+        rows = conn.execute(
+            select(artist_songwriters.c.songwriter_id, artists)
+            .join(artists, artists.c.id == artist_songwriters.c.artist_id)
+            .where(artist_songwriters.c.songwriter_id.in_(chunk))
+            .order_by(artist_songwriters.c.songwriter_id, artists.c.id)
+        )
+        for row in rows:
+            found.setdefault(row.songwriter_id, []).append(MusicBrainzArtist.from_row(row))
+    return found
 
 
 def songwriter_artist_ids(conn: Connection, songwriter_id: int) -> list[int]:

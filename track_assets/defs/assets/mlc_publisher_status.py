@@ -7,6 +7,7 @@ import dagster as dg
 
 from track_assets.db.repository import (
     list_track_credits,
+    musicbrainz_artists_of_songwriters,
     playlist_track_rows,
     tracks_needing_phase,
 )
@@ -18,7 +19,7 @@ from track_assets.defs.resources import DatabaseResource, MlcResource
 from track_assets.enrichment.mlc_store import store_track_mlc
 from track_assets.enrichment.publisher_status import (
     PHASE,
-    CreditedWriter,
+    credited_writer,
     publisher_status_for_track,
 )
 from track_assets.pipeline_clock import pipeline_now
@@ -47,13 +48,18 @@ def mlc_publisher_status(
     engine = database.engine()
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)
-        writers = {
+        credits = {
             r.spotify_track_id: [
-                CreditedWriter(c.name)
-                for c in list_track_credits(conn, r.spotify_track_id)
-                if c.role == "writer"
+                c for c in list_track_credits(conn, r.spotify_track_id) if c.role == "writer"
             ]
             for r in rows
+        }
+        known = musicbrainz_artists_of_songwriters(
+            conn, (c.songwriter_id for cs in credits.values() for c in cs if c.songwriter_id)
+        )
+        writers = {
+            track_id: [credited_writer(c, known.get(c.songwriter_id, ())) for c in cs]
+            for track_id, cs in credits.items()
         }
         due = tracks_needing_phase(
             conn, PHASE, [r.spotify_track_id for r in rows], now, load_settings().static_ttl
