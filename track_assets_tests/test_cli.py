@@ -191,4 +191,4 @@ def test_status_prints_the_summary_and_the_same_figures_as_json(run_cli, databas
     assert "fetched by: web_player 1" in text
     assert "events: new_track 1" in text
     assert "webhook: delivered 0, refused 0, waiting 1" in text
-    assert text[-1] == "songwriter leads: 0 (unrepresented 0, unsigned 0, split 0)"
+    assert text[-1] == "songwriter leads: 0 (unrepresented 0, no_publisher 0, unmatched_on_split 0)"

@@ -351,6 +351,8 @@ class LeadCredit(_Record):
     spotify_streams: int | None = None
     mlc_ipi: str | None = None
     mlc_represented: bool | None = None  # None: not matched to the work's writers
+    mlc_match_confidence: float | None = None
+    mlc_match_evidence: str | None = None
     mlc_song_code: str | None = None
     mlc_status: str | None = None  # signed | split | unsigned
     known_share: Decimal | None = None  # percent, 0-100
@@ -365,3 +367,7 @@ class SongwriterProfile(_Record):
     songwriter_id: int
     musicbrainz_artist_ids: tuple[str, ...] = ()
     social_links: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> URLs
+    # The strongest link to MusicBrainz: its method, confidence and evidence.
+    musicbrainz_match: str | None = None
+    musicbrainz_confidence: float | None = None
+    musicbrainz_evidence: str | None = None

@@ -47,6 +47,7 @@ class ColumnKind(StrEnum):
     INTEGER = "integer"
     FLOAT = "float"
     TEXT = "text"
+    BOOLEAN = "boolean"
     TEXT_LIST = "text_list"  # CSV: JSON array; Parquet: list<string>
     JSON = "json"  # CSV and Parquet: a JSON string
 
@@ -57,6 +58,7 @@ LEAD_COLUMN_KINDS: dict[str, ColumnKind] = {
     "writer_name": ColumnKind.TEXT,
     "ipi": ColumnKind.TEXT,
     "reasons": ColumnKind.TEXT_LIST,
+    "certain": ColumnKind.BOOLEAN,
     "lead_tracks": ColumnKind.INTEGER,
     "track_ids": ColumnKind.TEXT_LIST,
     "track_names": ColumnKind.TEXT_LIST,
@@ -72,6 +74,11 @@ LEAD_COLUMN_KINDS: dict[str, ColumnKind] = {
     "musicbrainz_artist_ids": ColumnKind.TEXT_LIST,
     "social_links": ColumnKind.JSON,  # {"instagram": ["https://..."], ...}
     "spotify_artist_uri": ColumnKind.TEXT,
+    "mlc_match_confidences": ColumnKind.JSON,  # [0.75, null, ...] pairwise with track_ids
+    "mlc_match_evidence": ColumnKind.JSON,  # ["legal name alias ... agrees", null, ...]
+    "musicbrainz_match": ColumnKind.TEXT,
+    "musicbrainz_confidence": ColumnKind.FLOAT,
+    "musicbrainz_evidence": ColumnKind.TEXT,
 }
 
 # The seed's consolidated fields (`enriched_tracks.SEED_FIELDS`) after who the track is.
@@ -246,6 +253,7 @@ def _arrow_type(kind: ColumnKind):
         ColumnKind.INTEGER: pa.int64(),
         ColumnKind.FLOAT: pa.float64(),
         ColumnKind.TEXT: pa.string(),
+        ColumnKind.BOOLEAN: pa.bool_(),
         ColumnKind.TEXT_LIST: pa.list_(pa.string()),
         ColumnKind.JSON: pa.string(),
     }[kind]

@@ -1,19 +1,24 @@
-"""Songwriter leads: credited writers on growing tracks whom no publisher fully represents at
-The MLC, one ranked row per songwriter.
+"""Songwriter leads: credited writers on growing tracks whom no publisher represents at The MLC,
+one ranked row per songwriter.
 
 A lead is a songwriter credited as a writer on a *growing* track (its `stream_velocity`, the
-play-count change per day from our own snapshots, is > 0; null velocity is not growth) whose
-standing on the track's chosen MLC work is, by priority:
-- `unrepresented`: the writer's credit was matched to the work's writers and no publisher
-  (or administrator) of the work represents them (`mlc_represented` False);
-- `unsigned`: the work's status is unsigned (no publisher, or none claiming a share);
-- `split`: the work's status is split (part of the share unclaimed).
+play-count change per day from our own snapshots, is > 0; null velocity is not growth) who is
+signable on the track's chosen MLC work. A writer whom a publisher or administrator of the
+work represents is never a lead, whatever the work's status. The reason says the writer's own
+position, by priority:
+- `unrepresented`: the credit was matched to one of the work's writers and no publisher (or
+  administrator) represents that writer (certain);
+- `no_publisher`: the credit was not matched to the work's writers, but the work is unsigned
+  (no publisher, or none claiming a share), so nobody represents anyone on it (certain);
+- `unmatched_on_split`: the credit was not matched to the work's writers and part of the work's
+  share is unclaimed: the writer may be the unclaimed part, or a represented writer under a
+  name we could not match (uncertain: ranked below every certain lead).
 A track without a chosen work (no ISRC, no writers, not found, not linked, ambiguous) gives no
-lead, and neither does a signed work on which the writer is represented or not matched.
+lead, and neither does a signed work on which the writer is not matched.
 
-Ranking, one row per songwriter over their lead tracks: best velocity (descending), then the
-sum of velocities, then total streams (descending, unknown last), then name (case-insensitive),
-then songwriter id. Ranks start at 1.
+Ranking, one row per songwriter over their lead tracks: certain leads first, then best velocity
+(descending), then the sum of velocities, then total streams (descending, unknown last), then
+name (case-insensitive), then songwriter id. Ranks start at 1.
 """
 
 from __future__ import annotations
@@ -24,16 +29,21 @@ from decimal import Decimal
 from enum import StrEnum
 
 from track_assets.db.records import LeadCredit, SongwriterProfile
+from track_assets.enrichment.publisher_status import PublisherStatus
 
 VELOCITY_DECIMALS = 3  # as `stream_velocity` itself is rounded (chartmetric_analytics.py)
 
 
 class LeadReason(StrEnum):
-    """A writer's standing on one lead track; the order is the priority."""
+    """A writer's own position on one lead track; the order is the priority."""
 
     UNREPRESENTED = "unrepresented"
-    UNSIGNED = "unsigned"
-    SPLIT = "split"
+    NO_PUBLISHER = "no_publisher"
+    UNMATCHED_ON_SPLIT = "unmatched_on_split"
+
+    @property
+    def certain(self) -> bool:
+        return self is not LeadReason.UNMATCHED_ON_SPLIT
 
 
 REASON_PRIORITY = tuple(LeadReason)
@@ -50,6 +60,7 @@ class SongwriterLead:
     writer_name: str
     ipi: str | None  # the first MLC IPI found on the writer's lead credits
     reasons: tuple[str, ...]  # distinct, sorted
+    certain: bool  # some lead track's reason is certain (see the module docstring)
     lead_tracks: int
     track_ids: tuple[str, ...]
     track_names: tuple[str | None, ...]
@@ -65,6 +76,13 @@ class SongwriterLead:
     musicbrainz_artist_ids: tuple[str, ...]
     social_links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     spotify_artist_uri: str | None = None
+    # How the credit was matched to the work's writer on each lead track (None: not matched).
+    mlc_match_confidences: tuple[float | None, ...] = ()
+    mlc_match_evidence: tuple[str | None, ...] = ()
+    # How the songwriter was linked to MusicBrainz, when linked.
+    musicbrainz_match: str | None = None
+    musicbrainz_confidence: float | None = None
+    musicbrainz_evidence: str | None = None
 
 
 LEAD_COLUMNS = tuple(f.name for f in fields(SongwriterLead))
@@ -75,16 +93,16 @@ def is_growing(credit: LeadCredit) -> bool:
 
 
 def lead_reason(credit: LeadCredit) -> LeadReason | None:
-    """The writer's standing on the track's chosen work, or None when it makes no lead
+    """The writer's own position on the track's chosen work, or None when it makes no lead
     (growth is not considered here)."""
-    if credit.mlc_song_code is None:
+    if credit.mlc_song_code is None or credit.mlc_represented is True:
         return None
     if credit.mlc_represented is False:
         return LeadReason.UNREPRESENTED
-    if credit.mlc_status == LeadReason.UNSIGNED:
-        return LeadReason.UNSIGNED
-    if credit.mlc_status == LeadReason.SPLIT:
-        return LeadReason.SPLIT
+    if credit.mlc_status == PublisherStatus.UNSIGNED:
+        return LeadReason.NO_PUBLISHER
+    if credit.mlc_status == PublisherStatus.SPLIT:
+        return LeadReason.UNMATCHED_ON_SPLIT
     return None
 
 
@@ -119,7 +137,8 @@ def rank_songwriter_leads(
             continue
         # The same person credited twice on one track (two spellings, one Spotify URI).
         best = min(earlier.reason, reason, key=REASON_PRIORITY.index)
-        tracks[credit.track_id] = _LeadTrack(earlier.credit, best, earlier.ipi or credit.mlc_ipi)
+        kept = credit if best is reason else earlier.credit
+        tracks[credit.track_id] = _LeadTrack(kept, best, earlier.ipi or credit.mlc_ipi)
     unranked = [
         _lead(list(tracks.values()), (profiles or {}).get(songwriter_id))
         for songwriter_id, tracks in by_writer.items()
@@ -142,6 +161,7 @@ def _lead(tracks: list[_LeadTrack], profile: SongwriterProfile | None) -> Songwr
         writer_name=first.writer_name,
         ipi=next((t.ipi for t in tracks if t.ipi), None),
         reasons=tuple(sorted({t.reason.value for t in tracks})),
+        certain=any(t.reason.certain for t in tracks),
         lead_tracks=len(tracks),
         track_ids=tuple(t.credit.track_id for t in tracks),
         track_names=tuple(t.credit.track_name for t in tracks),
@@ -157,12 +177,18 @@ def _lead(tracks: list[_LeadTrack], profile: SongwriterProfile | None) -> Songwr
         musicbrainz_artist_ids=profile.musicbrainz_artist_ids if profile else (),
         social_links=dict(profile.social_links) if profile else {},
         spotify_artist_uri=first.spotify_artist_uri,
+        mlc_match_confidences=tuple(t.credit.mlc_match_confidence for t in tracks),
+        mlc_match_evidence=tuple(t.credit.mlc_match_evidence for t in tracks),
+        musicbrainz_match=profile.musicbrainz_match if profile else None,
+        musicbrainz_confidence=profile.musicbrainz_confidence if profile else None,
+        musicbrainz_evidence=profile.musicbrainz_evidence if profile else None,
     )
 
 
 def _rank_key(lead: SongwriterLead) -> tuple:
     streams = lead.total_streams
     return (
+        not lead.certain,
         -lead.best_velocity,
         -lead.velocity_sum,
         streams is None,

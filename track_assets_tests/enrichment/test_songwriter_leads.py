@@ -40,18 +40,21 @@ def credit(songwriter_id=1, track_id="t1", **changes) -> LeadCredit:
 @pytest.mark.parametrize(
     ("represented", "status", "expected"),
     [
+        # matched, and nobody represents the writer: signable whatever the work's status
         (False, "split", LeadReason.UNREPRESENTED),
         (False, "unsigned", LeadReason.UNREPRESENTED),
         (False, "signed", LeadReason.UNREPRESENTED),
-        (None, "unsigned", LeadReason.UNSIGNED),
-        (True, "unsigned", LeadReason.UNSIGNED),
-        (None, "split", LeadReason.SPLIT),
-        (True, "split", LeadReason.SPLIT),
-        (True, "signed", None),
+        # not matched: a work nobody publishes is still certain, unclaimed share is not
+        (None, "unsigned", LeadReason.NO_PUBLISHER),
+        (None, "split", LeadReason.UNMATCHED_ON_SPLIT),
         (None, "signed", None),
+        # represented by a publisher or administrator of the work: never a lead
+        (True, "unsigned", None),
+        (True, "split", None),
+        (True, "signed", None),
     ],
 )
-def test_standing_follows_the_priority(represented, status, expected):
+def test_the_reason_is_the_writers_own_position(represented, status, expected):
     assert lead_reason(credit(mlc_represented=represented, mlc_status=status)) == expected
 
 
@@ -102,7 +105,8 @@ def test_a_writer_with_several_tracks_is_one_row_over_their_lead_tracks_only():
     assert lead.lead_tracks == 3
     assert lead.track_ids == ("t2", "t1", "t5")  # velocity descending, then track id
     assert lead.track_names == ("Song t2", "Song t1", "Song t5")
-    assert lead.reasons == ("split", "unrepresented", "unsigned")
+    assert lead.reasons == ("no_publisher", "unmatched_on_split", "unrepresented")
+    assert lead.certain
     assert lead.ipi == "00012345678"
     assert lead.total_streams == 2500
     assert lead.best_velocity == 40.5
@@ -113,7 +117,11 @@ def test_a_writer_with_several_tracks_is_one_row_over_their_lead_tracks_only():
     assert lead.mlc_statuses == ("unsigned", "split", "split")
     assert lead.min_known_share == Decimal("0")
     assert lead.publishers == ("Admin Co", "Pub One", "Zed Songs")
-    assert lead_counts_by_reason([lead]) == {"unrepresented": 1, "unsigned": 1, "split": 1}
+    assert lead_counts_by_reason([lead]) == {
+        "unrepresented": 1,
+        "no_publisher": 1,
+        "unmatched_on_split": 1,
+    }
 
 
 def test_one_person_credited_twice_on_a_track_counts_once_with_the_stronger_reason():
@@ -162,15 +170,39 @@ def test_ranking_by_best_velocity_then_sum_then_streams_then_name_then_id():
     assert rank_songwriter_leads(reversed(credits)) == leads
 
 
+def test_certain_leads_rank_above_uncertain_ones_whatever_their_growth():
+    credits = [
+        credit(1, "t1", stream_velocity=900.0),  # not matched on a split work
+        credit(2, "t2", stream_velocity=10.0, mlc_represented=False, mlc_match_confidence=0.75),
+        credit(3, "t3", stream_velocity=5.0, mlc_status="unsigned"),
+    ]
+    leads = rank_songwriter_leads(credits)
+    assert [(lead.songwriter_id, lead.certain) for lead in leads] == [
+        (2, True),
+        (3, True),
+        (1, False),
+    ]
+    assert leads[0].mlc_match_confidences == (0.75,)
+
+
+def test_a_represented_writer_on_a_work_with_unclaimed_share_is_not_a_lead():
+    represented = credit(mlc_represented=True, mlc_status="split", known_share=Decimal("50"))
+    assert rank_songwriter_leads([represented]) == []
+
+
 def test_profiles_add_musicbrainz_ids_and_links():
     profile = SongwriterProfile(
         songwriter_id=1,
         musicbrainz_artist_ids=("mbid-1",),
         social_links={"instagram": ("https://instagram.com/w1",)},
+        musicbrainz_match="evidence",
+        musicbrainz_confidence=1.0,
+        musicbrainz_evidence="writer of the recording's work",
     )
     [lead] = rank_songwriter_leads([credit(spotify_artist_uri="spotify:artist:x")], {1: profile})
     assert lead.musicbrainz_artist_ids == ("mbid-1",)
     assert lead.social_links == {"instagram": ("https://instagram.com/w1",)}
     assert lead.spotify_artist_uri == "spotify:artist:x"
+    assert (lead.musicbrainz_match, lead.musicbrainz_confidence) == ("evidence", 1.0)
     [bare] = rank_songwriter_leads([credit()])
     assert bare.musicbrainz_artist_ids == () and bare.social_links == {}

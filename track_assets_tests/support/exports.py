@@ -21,7 +21,7 @@ def load_export(path: Path, columns: Mapping[str, ColumnKind]) -> list[dict[str,
         frame = pd.read_parquet(path)
     else:
         # Text stays text (an IPI keeps its leading zeros); only an empty cell is missing.
-        numbers = (ColumnKind.INTEGER, ColumnKind.FLOAT)
+        numbers = (ColumnKind.INTEGER, ColumnKind.FLOAT, ColumnKind.BOOLEAN)
         text = {c: str for c, kind in columns.items() if kind not in numbers}
         frame = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
     assert list(frame.columns) == list(columns), path

@@ -49,6 +49,8 @@ def songwriter_lead_credits(conn: Connection) -> list[LeadCredit]:
             tracks.c.spotify_streams,
             track_credits.c.mlc_ipi,
             track_credits.c.mlc_represented,
+            track_credits.c.mlc_match_confidence,
+            track_credits.c.mlc_match_evidence,
             mlc_works.c.mlc_song_code,
             mlc_works.c.status.label("mlc_status"),
             mlc_works.c.known_share,
@@ -102,6 +104,7 @@ def songwriter_profiles(
     wanted = sorted(set(songwriter_ids))
     mbids: dict[int, set[str]] = {i: set() for i in wanted}
     links: dict[int, dict[str, set[str]]] = {i: {} for i in wanted}
+    matches: dict[int, tuple] = {}
     current = and_(
         artist_external_links.c.artist_id == artists.c.id,
         artist_external_links.c.ended.is_(False),
@@ -110,6 +113,9 @@ def songwriter_profiles(
         query = (
             select(
                 artist_songwriters.c.songwriter_id,
+                artist_songwriters.c.method,
+                artist_songwriters.c.confidence,
+                artist_songwriters.c.evidence,
                 artists.c.musicbrainz_id,
                 artist_external_links.c.kind,
                 artist_external_links.c.url,
@@ -120,6 +126,9 @@ def songwriter_profiles(
         )
         for row in conn.execute(query):
             mbids[row.songwriter_id].add(row.musicbrainz_id)
+            match = (row.confidence or 0.0, row.method, row.evidence)
+            if row.songwriter_id not in matches or match[0] > matches[row.songwriter_id][0]:
+                matches[row.songwriter_id] = match
             if row.url is not None:
                 links[row.songwriter_id].setdefault(row.kind, set()).add(row.url)
     return {
@@ -127,6 +136,9 @@ def songwriter_profiles(
             songwriter_id=i,
             musicbrainz_artist_ids=tuple(sorted(mbids[i])),
             social_links={kind: tuple(sorted(urls)) for kind, urls in sorted(links[i].items())},
+            musicbrainz_match=matches[i][1] if i in matches else None,
+            musicbrainz_confidence=matches[i][0] if i in matches else None,
+            musicbrainz_evidence=matches[i][2] if i in matches else None,
         )
         for i in wanted
     }
