@@ -20,6 +20,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,7 @@ class _CatalogBuilder:
         self.used_names: set[str] = set()
         self.used_isrcs: set[str] = set()
         self.used_codes: set[str] = set()
+        self.listed_stage_names_spent = False
         self.counters = {
             "cm_track": self.rng.randint(20_000_000, 60_000_000),
             "cm_artist": self.rng.randint(200_000, 900_000),
@@ -185,6 +187,8 @@ class _CatalogBuilder:
         self.infos: dict[str, _TrackInfo] = {}
         self.open_albums: dict[int, dict] = {}  # performer index -> album still taking tracks
         self.performers: list[_Person] = []
+        self.performer_ranks: dict[int, int] = {}
+        self.performer_cum_weights: list[float] = []
         self.songwriters: list[_Person] = []
 
     # --- entry point ---
@@ -194,6 +198,11 @@ class _CatalogBuilder:
         slots = self._plan_slots(plans)
         self._assign_recipes(slots, plans)
         self.performers = [self._performer() for _ in range(max(6, self.track_count // 4))]
+        self.performer_ranks = {id(person): rank for rank, person in enumerate(self.performers)}
+        # Popularity by rank, summed once: choices() with these draws exactly as with weights.
+        self.performer_cum_weights = list(
+            accumulate(1.0 / (rank + 1) ** 0.6 for rank in range(len(self.performers)))
+        )
         self.songwriters = [self._songwriter() for _ in range(max(10, self.track_count // 2))]
         for slot in slots:
             self._playlist_track(slot)
@@ -295,15 +304,36 @@ class _CatalogBuilder:
         raise RuntimeError("ran out of person names")
 
     def _stage_name(self) -> str:
-        for attempt in range(400):
-            if attempt < 40:
-                name = self.rng.choice(words.STAGE_NAMES)
+        if not self.listed_stage_names_spent:
+            for attempt in range(400):
+                if attempt < 40:
+                    name = self.rng.choice(words.STAGE_NAMES)
+                else:
+                    first = self.rng.choice(words.FIRST_NAMES)
+                    pattern = self.rng.choice(
+                        ("Lil {}", "{} Sol", "DJ {}", "{} Blaze", "{} Wav", "Yung {}")
+                    )
+                    name = pattern.format(first)
+                if self._claim(name):
+                    return name
+            # Spent past about 5,000 tracks. Composed names only start here, so every catalog
+            # small enough to have been generated before keeps its bytes.
+            self.listed_stage_names_spent = True
+        return self._composed_stage_name()
+
+    def _composed_stage_name(self) -> str:
+        """A composed stage name: "Lil Amara" or "Amara Onyx" (5,200 of them), then "Lil Amara
+        Onyx" once most of those are taken."""
+        for attempt in range(600):
+            first = self.rng.choice(words.FIRST_NAMES)
+            prefix = self.rng.choice(words.STAGE_PREFIXES)
+            surname = self.rng.choice(words.STAGE_SURNAMES)
+            if attempt >= 200:
+                name = f"{prefix} {first} {surname}"
+            elif self.rng.random() < 0.25:
+                name = f"{prefix} {first}"
             else:
-                first = self.rng.choice(words.FIRST_NAMES)
-                pattern = self.rng.choice(
-                    ("Lil {}", "{} Sol", "DJ {}", "{} Blaze", "{} Wav", "Yung {}")
-                )
-                name = pattern.format(first)
+                name = f"{first} {surname}"
             if self._claim(name):
                 return name
         raise RuntimeError("ran out of stage names")
@@ -651,8 +681,7 @@ class _CatalogBuilder:
     # --- tracks ---
 
     def _pick_performers(self) -> list[_Person]:
-        weights = [1.0 / (rank + 1) ** 0.6 for rank in range(len(self.performers))]
-        primary = self.rng.choices(self.performers, weights)[0]
+        primary = self.rng.choices(self.performers, cum_weights=self.performer_cum_weights)[0]
         performers = [primary]
         if self.rng.random() < 0.15:
             featured = self.rng.choice(self.performers)
@@ -725,7 +754,7 @@ class _CatalogBuilder:
         return album
 
     def _album_for(self, performers: list[_Person], title: str) -> dict:
-        primary = self.performers.index(performers[0]) if performers[0] in self.performers else -1
+        primary = self.performer_ranks.get(id(performers[0]), -1)
         if self.rng.random() < 0.55 or primary < 0:
             return self._album(performers, title, single=True)
         album = self.open_albums.get(primary)

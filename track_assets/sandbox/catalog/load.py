@@ -293,6 +293,11 @@ def semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
         path = f"$.musicbrainz.recordings[{i}]"
         for j, work_mbid in enumerate(recording.get("work_mbids", [])):
             refer(work_mbid, mb_works, f"{path}.work_mbids[{j}]", "MusicBrainz work")
+        performed = set(recording.get("work_mbids", []))
+        for j, work_mbid in enumerate(recording.get("cover_work_mbids", [])):
+            if work_mbid not in performed:
+                message = f"{work_mbid!r} is not in this recording's work_mbids"
+                add((f"{path}.cover_work_mbids[{j}]", message))
         for j, credit in enumerate(recording.get("artist_credit", [])):
             where = f"{path}.artist_credit[{j}].artist_mbid"
             refer(credit.get("artist_mbid"), mb_artists, where, "MusicBrainz artist")
@@ -601,6 +606,7 @@ def _mb_recording(raw: dict, path: str) -> MbRecording:
             MbArtistCredit(c["name"], c.get("artist_mbid")) for c in raw.get("artist_credit", [])
         ),
         work_mbids=tuple(raw.get("work_mbids", [])),
+        cover_work_mbids=tuple(raw.get("cover_work_mbids", [])),
     )
 
 

@@ -485,7 +485,8 @@ class MbRecording:
     length_ms: int | None
     isrcs: tuple[str, ...]
     artist_credit: tuple[MbArtistCredit, ...]
-    work_mbids: tuple[str, ...]  # "recording of" work relationships
+    work_mbids: tuple[str, ...]  # "performance" work relationships: the works it records
+    cover_work_mbids: tuple[str, ...] = ()  # those of work_mbids it records as a cover version
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,19 @@ STAGE_NAMES = (
     "Baby Kairo", "Young Amari", "Ziggy Mensa", "Laylo", "Kashi", "Bayo", "Ciel", "Fola", "Ryo",
 )  # fmt: skip
 
+# Stage-name parts for catalogs past a few thousand tracks, where STAGE_NAMES and the first-name
+# patterns run out: "Lil Amara", "Amara Onyx", then "Lil Amara Onyx".
+STAGE_PREFIXES = (
+    "Lil", "Yung", "DJ", "Baby", "Young", "Prince", "Saint", "King", "Queen", "MC", "Kid", "Big",
+)  # fmt: skip
+
+STAGE_SURNAMES = (
+    "Lux", "Vega", "Rome", "Onyx", "Rose", "Gold", "Blue", "Kai", "Vibez", "Rhymes", "Sands",
+    "Vale", "Ray", "Alma", "Jr", "Soul", "Storm", "Cruz", "Nova", "Reign", "Bloom", "Haze", "Knox",
+    "Rivers", "Stone", "Fuego", "Luna", "Oro", "Sky", "Flame", "Waves", "Zen", "Ace", "Jet",
+    "Moon", "Star", "Dice", "Mane", "Drip", "Seven",
+)  # fmt: skip
+
 GROUP_NAMES = (
     "The Velvet Arcade", "Paper Lanterns", "Midnight Harbor", "Lagos Night Ensemble",
     "Northern Static", "Glass Orchard", "The Saltwater Kids", "Copper Tides", "Neon Savanna",

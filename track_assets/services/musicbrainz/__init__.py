@@ -1,5 +1,6 @@
-"""MusicBrainz: recordings by ISRC with their works' writers, artists with aliases and links,
-reverse Spotify-URL lookups and artist/work searches, through musicbrainzngs."""
+"""MusicBrainz: recordings by ISRC with their works' writers, artists with identifiers, aliases
+and links, reverse Spotify-URL lookups, artist/work searches and work-title counts, through
+musicbrainzngs."""
 
 from track_assets.services.musicbrainz.client import (
     MusicBrainzClient,
@@ -10,6 +11,8 @@ from track_assets.services.musicbrainz.client import (
     spotify_artist_url,
 )
 from track_assets.services.musicbrainz.models import (
+    COVER_ATTRIBUTE,
+    PERFORMANCE_RELATION_TYPE,
     WRITER_RELATION_TYPES,
     MbAlias,
     MbArtistRecord,
@@ -23,6 +26,8 @@ from track_assets.services.musicbrainz.models import (
 from track_assets.services.musicbrainz.parsing import MalformedResponse
 
 __all__ = [
+    "COVER_ATTRIBUTE",
+    "PERFORMANCE_RELATION_TYPE",
     "WRITER_RELATION_TYPES",
     "MalformedResponse",
     "MbAlias",

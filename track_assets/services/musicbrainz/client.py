@@ -67,6 +67,8 @@ _SPOTIFY_ARTIST = re.compile(
     r"([0-9A-Za-z]{22})(?:[/?#].*)?$"
 )
 _WORD = re.compile(r"\w+")
+# Lucene's special characters, escaped the way musicbrainzngs escapes field values.
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 # One lock for the module-global musicbrainzngs, whatever client instance is calling.
 _MUSICBRAINZNGS_LOCK = threading.RLock()
@@ -251,6 +253,14 @@ def artist_name_query(name: str) -> str:
     return f"artist:({clause}) OR alias:({clause})"
 
 
+def work_title_query(title: str) -> str:
+    """Lucene query for the works whose title holds `title` as a phrase (`work:"..."`)."""
+    if not title.strip():
+        raise ValueError("a work title to count must have some text")
+    escaped = _LUCENE_SPECIAL.sub(r"\\\1", title.strip())
+    return f'work:"{escaped}"'
+
+
 def works_by_writers_query(mbids: Iterable[str]) -> str:
     ids = sorted({mbid.lower() for mbid in mbids})
     if not ids or not all(re.fullmatch(r"[0-9a-f-]{36}", mbid) for mbid in ids):
@@ -385,6 +395,17 @@ class MusicBrainzClient:
             works_by_writers_query(mbids),
             parsing.parse_work_search,
         )
+
+    def count_works_titled(self, title: str) -> int:
+        """How many MusicBrainz works carry this title (one request, the search's total).
+
+        The search server matches the title's words as a phrase, so "Stay" also counts "Stay
+        With Me": the figure is high for a generic title ("Stay", "Intro") and small for one
+        that identifies a song, which is what it is for."""
+        body = self._call(
+            WORK_SEARCH, musicbrainzngs.search_works, query=work_title_query(title), limit=1
+        )
+        return parsing.parse_work_count(body, WORK_SEARCH)
 
     def _search(
         self,

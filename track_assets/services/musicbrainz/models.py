@@ -1,5 +1,6 @@
-"""Typed records the MusicBrainz client returns: artists with aliases and URL links, recordings
-with their works' writers, and the artists a URL belongs to."""
+"""Typed records the MusicBrainz client returns: artists with their identifiers, aliases and URL
+links, recordings with their works (how each is related, and its writers), and the artists a URL
+belongs to."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from dataclasses import dataclass
 # Work -> artist relationship types that make an artist a writer of the work (musicbrainz-server
 # t/sql/initial.sql link types; reference/notes/musicbrainz.md §5 step 2).
 WRITER_RELATION_TYPES = frozenset({"composer", "lyricist", "writer", "librettist"})
+# Recording -> work: the relationship that makes the recording a recording of the work; the
+# "cover" attribute on it marks a cover version (musicbrainz-server link_attribute_type "cover").
+PERFORMANCE_RELATION_TYPE = "performance"
+COVER_ATTRIBUTE = "cover"
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ class MbArtistRef:
 @dataclass(frozen=True)
 class MbArtistRecord:
     """An artist from a lookup (aliases and URL links as requested) or a search hit (aliases,
-    no links, and `score`: relative to the best hit of that search, never a sign of a match)."""
+    no links, and `score`: relative to the best hit of that search, never a sign of a match).
+    `ipis` and `isnis` are the artist's IPI and ISNI codes, in MusicBrainz's order."""
 
     mbid: str
     name: str
@@ -56,6 +62,8 @@ class MbArtistRecord:
     disambiguation: str | None = None
     type: str | None = None
     country: str | None = None
+    ipis: tuple[str, ...] = ()
+    isnis: tuple[str, ...] = ()
     aliases: tuple[MbAlias, ...] = ()
     urls: tuple[MbUrlLink, ...] = ()
     score: int | None = None
@@ -80,23 +88,33 @@ class MbWriterRelation:
 
 @dataclass(frozen=True)
 class MbWork:
-    """A work with the artists related to it (writers and any other relationship)."""
+    """A work with its ISWCs and the artists related to it (writers and any other relationship).
+
+    Reached through a recording, it also says how the recording relates to it: `relation_type`
+    ("performance", or another recording -> work type), that relationship's attributes, and
+    `cover` when they mark the recording a cover version. None/()/False for a searched work."""
 
     mbid: str
     title: str
     iswcs: tuple[str, ...] = ()
     writers: tuple[MbWriterRelation, ...] = ()
+    relation_type: str | None = None
+    relation_attributes: tuple[str, ...] = ()
+    cover: bool = False
 
 
 @dataclass(frozen=True)
 class MbRecording:
-    """A recording; `works` are its "performance" works, each with its artist relationships
-    when the lookup asked for them (work-rels + work-level-rels + artist-rels)."""
+    """A recording; `works` are the works it is a performance of (covers included, flagged),
+    `work_relations` every work it is related to, whatever the type; each work carries its
+    artist relationships when the lookup asked for them (work-rels + work-level-rels +
+    artist-rels)."""
 
     mbid: str
     title: str
     length_ms: int | None = None
     works: tuple[MbWork, ...] = ()
+    work_relations: tuple[MbWork, ...] = ()
 
 
 @dataclass(frozen=True)

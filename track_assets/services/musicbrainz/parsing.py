@@ -2,16 +2,20 @@
 
 musicbrainzngs 0.7.1 turns the XML into dicts whose keys follow the elements: a relation list is
 `"<target-type>-relation-list"`, flags such as `ended` are the string "true" and the search
-score is the string `"ext:score"` (reference/notes/musicbrainz.md §1.3).
+score is the string `"ext:score"` (reference/notes/musicbrainz.md §1.3). A code written both
+singly and in a list (`<ipi>` and `<ipi-list>` of an artist lookup, `<iswc>` and `<iswc-list>`
+of a work) arrives under both keys (`"ipi"`, `"ipi-list"`); either may be missing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from track_assets.services.http.json_body import MalformedResponse as BaseMalformedResponse
 from track_assets.services.musicbrainz.models import (
+    COVER_ATTRIBUTE,
+    PERFORMANCE_RELATION_TYPE,
     MbAlias,
     MbArtistRecord,
     MbArtistRef,
@@ -72,6 +76,14 @@ def _list(node: Mapping[str, Any], key: str, endpoint: str) -> list[Any]:
     return value
 
 
+def _codes(
+    node: Mapping[str, Any], listed: str, endpoint: str, single: str | None = None
+) -> tuple[str, ...]:
+    """The codes of `<single>` and `<listed>` (IPIs, ISNIs, ISWCs): each once, in order."""
+    values: Iterable[Any] = [node.get(single) if single else None, *_list(node, listed, endpoint)]
+    return tuple(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
+
+
 # --- artists ----------------------------------------------------------------------------------
 
 
@@ -117,6 +129,8 @@ def parse_artist(node: Any, endpoint: str) -> MbArtistRecord:
         disambiguation=_optional(node, "disambiguation"),
         type=_optional(node, "type"),
         country=_optional(node, "country"),
+        ipis=_codes(node, "ipi-list", endpoint, single="ipi"),
+        isnis=_codes(node, "isni-list", endpoint),
         aliases=tuple(parse_alias(a, endpoint) for a in _list(node, "alias-list", endpoint)),
         urls=tuple(parse_url_link(u, endpoint) for u in _list(node, "url-relation-list", endpoint)),
         score=_int_or_none(node.get("ext:score")),
@@ -138,13 +152,18 @@ def parse_artist_search(body: Any, endpoint: str) -> tuple[list[MbArtistRecord],
 # --- recordings and works ---------------------------------------------------------------------
 
 
-def parse_work(node: Any, endpoint: str) -> MbWork:
+def parse_work(node: Any, endpoint: str, relation: Mapping[str, Any] | None = None) -> MbWork:
+    """A `<work>`; `relation` is the recording's relationship to it when reached through one."""
     node = _mapping(node, endpoint, "work")
     relations = _list(node, "artist-relation-list", endpoint)
+    attributes: tuple[str, ...] = ()
+    if relation is not None:
+        listed = _list(relation, "attribute-list", endpoint)
+        attributes = tuple(a for a in listed if isinstance(a, str) and a)
     return MbWork(
         mbid=_required(node, "id", endpoint),
         title=_optional(node, "title") or "",
-        iswcs=tuple(i for i in _list(node, "iswc-list", endpoint) if isinstance(i, str)),
+        iswcs=_codes(node, "iswc-list", endpoint, single="iswc"),
         writers=tuple(
             MbWriterRelation(
                 type=_optional(_mapping(r, endpoint, "relation"), "type") or "",
@@ -152,6 +171,9 @@ def parse_work(node: Any, endpoint: str) -> MbWork:
             )
             for r in relations
         ),
+        relation_type=_optional(relation, "type") if relation is not None else None,
+        relation_attributes=attributes,
+        cover=COVER_ATTRIBUTE in attributes,
     )
 
 
@@ -162,18 +184,27 @@ def parse_work_search(body: Any, endpoint: str) -> tuple[list[MbWork], int]:
     return works, total if total is not None else len(works)
 
 
+def parse_work_count(body: Any, endpoint: str) -> int:
+    """The number of works a search matched (`<work-list count>`), whatever the page size."""
+    total = _int_or_none(_mapping(body, endpoint, "(body)").get("work-count"))
+    if total is None or total < 0:
+        raise MalformedResponse(endpoint, "work-list count", "missing")
+    return total
+
+
 def parse_recording(node: Any, endpoint: str) -> MbRecording:
     node = _mapping(node, endpoint, "recording")
-    works = []
+    related = []
     for relation in _list(node, "work-relation-list", endpoint):
         relation = _mapping(relation, endpoint, "relation")
         if "work" in relation:
-            works.append(parse_work(relation["work"], endpoint))
+            related.append(parse_work(relation["work"], endpoint, relation))
     return MbRecording(
         mbid=_required(node, "id", endpoint),
         title=_optional(node, "title") or "",
         length_ms=_int_or_none(node.get("length")),
-        works=tuple(works),
+        works=tuple(w for w in related if w.relation_type == PERFORMANCE_RELATION_TYPE),
+        work_relations=tuple(related),
     )
 
 

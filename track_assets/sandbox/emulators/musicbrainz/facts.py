@@ -65,6 +65,10 @@ WORK_ARTIST_LINK_TYPE_IDS = MappingProxyType(
 )
 PERFORMANCE = "performance"
 PERFORMANCE_TYPE_ID = "a3005666-a872-32c3-ad06-98af558e99b0"
+# The "cover" link attribute a performance relationship carries for a cover version (its gid in
+# musicbrainz-server's relationship-editor data and in independent clients).
+COVER = "cover"
+COVER_ATTRIBUTE_ID = "1e8536bd-6eda-3822-8e78-1c0f4d3d2113"
 
 COUNTRY_AREA_TYPE_ID = "06dd0ae4-8c74-30bb-b43d-95dcedf961de"
 

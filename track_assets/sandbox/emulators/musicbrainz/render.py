@@ -2,14 +2,17 @@
 
 Shapes follow the recorded responses in reference/musicbrainz/ (xml/: artist lookups with
 url-rels and aliases, artist and work searches; json/: artist lookup and search) and, for the
-entities with no recording there (url, isrc, recording, work), musicbrainz-server's WS/2 tests.
+entities with no recording there (url, isrc, recording, work), musicbrainz-server's WS/2 tests
+and serializer and the responses on musicbrainz.org/doc/MusicBrainz_API/Examples (an artist
+lookup with IPIs, a work lookup with ISWCs: track_assets_tests/services/musicbrainz/recordings/).
 Elements the catalog does not model (tags, begin-area, releases, ratings) are never drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 from xml.sax.saxutils import escape, quoteattr
@@ -19,6 +22,8 @@ from track_assets.sandbox.emulators.musicbrainz.facts import (
     ARTIST_TYPE_IDS,
     COUNTRY_AREA_TYPE_ID,
     COUNTRY_AREAS,
+    COVER,
+    COVER_ATTRIBUTE_ID,
     EXT_NS,
     GENDER_IDS,
     MMD_NS,
@@ -131,7 +136,10 @@ def artist_xml(
     url_rels: bool = False,
     score: int | None = None,
 ) -> Element:
-    """An artist as a lookup draws it, or (with `score`) as a search hit."""
+    """An artist as a lookup draws it, or (with `score`) as a search hit. The two servers place
+    the disambiguation and the IPI/ISNI codes differently: the lookup right after the names
+    (xml/lookup-artist_url-rels_kasabian_2024.xml: isni-list before country), the search server
+    after the areas (xml/search-artist_kasabian_2024.xml: isni-list after begin-area)."""
     search = score is not None
     node = element("artist", id=artist.mbid)
     node.attrs.update(_type_attrs(artist))
@@ -139,6 +147,8 @@ def artist_xml(
         node.attrs["ns2:score"] = str(score)
     node.add("name", artist.name)
     node.add("sort-name", artist.sort_name)
+    if not search:
+        _identity_xml(node, artist, lookup=True)
     if artist.gender:
         if search:
             gender_id = GENDER_IDS.get(artist.gender)
@@ -149,16 +159,8 @@ def artist_xml(
     if artist.country:
         node.add("country", artist.country)
         node.append(_area_xml(artist.country, search))
-    if artist.disambiguation:
-        node.add("disambiguation", artist.disambiguation)
-    if artist.ipis:
-        ipi_list = node.add("ipi-list")
-        for ipi in artist.ipis:
-            ipi_list.add("ipi", ipi)
-    if artist.isnis:
-        isni_list = node.add("isni-list")
-        for isni in artist.isnis:
-            isni_list.add("isni", isni)
+    if search:
+        _identity_xml(node, artist, lookup=False)
     if artist.begin_date or search:
         life_span = node.add("life-span")
         if artist.begin_date:
@@ -176,6 +178,25 @@ def artist_xml(
         for url in _sorted_urls(artist):
             relations.append(_url_relation_xml(url))
     return node
+
+
+def _identity_xml(node: Element, artist: Any, *, lookup: bool) -> None:
+    """Disambiguation, IPIs, ISNIs. A lookup also writes the first IPI alone before the list
+    (musicbrainz-server XMLSerializer `_serialize_artist`; the Rick Astley lookup in
+    track_assets_tests/services/musicbrainz/recordings/); the search server fills only the list
+    (its 2026 output goes from the areas straight to `<ipi-list>`)."""
+    if artist.disambiguation:
+        node.add("disambiguation", artist.disambiguation)
+    if artist.ipis:
+        if lookup:
+            node.add("ipi", artist.ipis[0])
+        ipi_list = node.add("ipi-list")
+        for ipi in artist.ipis:
+            ipi_list.add("ipi", ipi)
+    if artist.isnis:
+        isni_list = node.add("isni-list")
+        for isni in artist.isnis:
+            isni_list.add("isni", isni)
 
 
 def _area_xml(country: str, search: bool) -> Element | None:
@@ -240,12 +261,21 @@ def artist_stub_xml(artist: Any) -> Element:
 
 
 def _relation_json(
-    *, type_: str, type_id: str, target_type: str, direction: str, begin: Any, end: Any, ended: bool
+    *,
+    type_: str,
+    type_id: str,
+    target_type: str,
+    direction: str,
+    begin: Any,
+    end: Any,
+    ended: bool,
+    attributes: Mapping[str, str] = MappingProxyType({}),
 ) -> dict[str, Any]:
+    """`attributes`: name -> type-id of the relationship's (valueless) attributes."""
     return {
-        "attribute-ids": {},
+        "attribute-ids": dict(attributes),
         "attribute-values": {},
-        "attributes": [],
+        "attributes": list(attributes),
         "begin": begin,
         "direction": direction,
         "end": end,
@@ -530,6 +560,11 @@ def recording_xml(recording: Any, view: RecordingView, catalog: CatalogView, wor
             rel = relations.add("relation", type=PERFORMANCE, type_id=PERFORMANCE_TYPE_ID)
             rel.add("target", work.mbid)
             rel.add("direction", "forward")
+            attributes = _performance_attributes(recording, work)
+            if attributes:
+                listed = rel.add("attribute-list")
+                for name, type_id in attributes.items():
+                    listed.add("attribute", name, type_id=type_id)
             rel.append(
                 work_xml(work, catalog, artist_rels=view.work_level_rels and view.artist_rels)
             )
@@ -569,12 +604,18 @@ def recording_json(
                 begin=None,
                 end=None,
                 ended=False,
+                attributes=_performance_attributes(recording, work),
             )
             entry["work"] = work_json(
                 work, catalog, artist_rels=view.work_level_rels and view.artist_rels
             )
             body["relations"].append(entry)
     return body
+
+
+def _performance_attributes(recording: Any, work: Any) -> dict[str, str]:
+    """Attribute name -> type-id of the recording's performance of `work` (a cover, or none)."""
+    return {COVER: COVER_ATTRIBUTE_ID} if work.mbid in recording.cover_work_mbids else {}
 
 
 def _writer_relations(work: Any, catalog: CatalogView) -> list[tuple[Any, Any]]:
@@ -594,6 +635,11 @@ def work_xml(
         node.attrs["ns2:score"] = str(score)
     node.add("title", work.title)
     if work.iswcs:
+        # Lookups write the first ISWC alone, then the list (the work lookup in
+        # track_assets_tests/services/musicbrainz/recordings/); today's search server writes
+        # only the list, 2012's only <iswc> (reference xml/search-work_my-best-friend_*).
+        if score is None:
+            node.add("iswc", format_iswc(work.iswcs[0]))
         iswc_list = node.add("iswc-list")
         for iswc in work.iswcs:
             iswc_list.add("iswc", format_iswc(iswc))
