@@ -1,20 +1,57 @@
-"""Phase 0's three ways of reading a playlist, each adapted to `FetchedPlaylist`.
+"""Phase 0's three ways of reading a playlist, each adapted to `FetchedPlaylist`, and the two
+cheap ways of asking Spotify whether Chartmetric's copy is current, adapted to `SpotifyListing`.
 
 A source that cannot serve this playlist raises `SourceDeclined` with what it answered; any
-other error (credentials, quota, a service down) is systemic and fails the step.
+other error (credentials, quota, a service down) is systemic and fails the step. Asking Spotify
+about a copy is gentler: a refusal of any kind only means that way of asking cannot tell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from track_assets.enrichment.playlist_fetch import FetchedItem, FetchedPlaylist, SourceDeclined
+from track_assets.enrichment.playlist_fetch import (
+    FetchedItem,
+    FetchedPlaylist,
+    KnownVersion,
+    SourceDeclined,
+    SpotifyListing,
+    checked_copy,
+)
 from track_assets.playlist_refs import PlaylistRef
 
 if TYPE_CHECKING:
     from track_assets.services.chartmetric import ChartmetricClient
-    from track_assets.services.spotify_api import SpotifyApiClient
-    from track_assets.services.spotify_web import SpotifyWebClient
+    from track_assets.services.spotify_api import PlaylistItem, SpotifyApiClient
+    from track_assets.services.spotify_web import SpotifyWebClient, WebPlaylist
+
+Source = tuple[str, Callable[[], FetchedPlaylist]]
+
+
+def sources_in_order(
+    chartmetric: Callable[[], ChartmetricClient],
+    spotify_api: Callable[[], SpotifyApiClient],
+    spotify_web: Callable[[], SpotifyWebClient],
+    playlist_id: str,
+    known: KnownVersion | None = None,
+) -> list[Source]:
+    """Chartmetric (its copy kept only when Spotify does not contradict it), then the Web API,
+    then the web player. Each argument gives its client, opened on first use."""
+    listings = [
+        ("spotify_api", lambda: listing_from_web_api(spotify_api(), playlist_id)),
+        ("web_player", lambda: listing_from_web_player(spotify_web(), playlist_id)),
+    ]
+    return [
+        (
+            "chartmetric",
+            lambda: checked_copy(
+                playlist_from_chartmetric(chartmetric(), playlist_id), listings, known
+            ),
+        ),
+        ("spotify_api", lambda: playlist_from_web_api(spotify_api(), playlist_id)),
+        ("web_player", lambda: playlist_from_web_player(spotify_web(), playlist_id)),
+    ]
 
 
 def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> FetchedPlaylist:
@@ -46,21 +83,10 @@ def playlist_from_web_api(client: SpotifyApiClient, playlist_id: str) -> Fetched
         entries = client.playlist_items(playlist_id)
     except PlaylistNotAccessible as refused:
         raise SourceDeclined(f"HTTP {refused.status} ({refused.reason})") from None
-    items = tuple(
-        FetchedItem(
-            position=entry.position,
-            kind=entry.kind,
-            track_id=(entry.track.requested_id or entry.track.id) if entry.track else None,
-            added_at=entry.added_at,
-            isrc=entry.track.isrc if entry.track else None,
-            name=entry.track.name if entry.track else entry.name,
-        )
-        for entry in entries
-    )
     return FetchedPlaylist(
         playlist_id,
         "spotify_api",
-        items,
+        tuple(_item_from_web_api(entry) for entry in entries),
         name=info.name,
         owner=info.owner_name or info.owner_id,
         followers=info.followers,
@@ -75,7 +101,78 @@ def playlist_from_web_player(client: SpotifyWebClient, playlist_id: str) -> Fetc
         playlist = client.playlist(playlist_id)
     except PlaylistNotFound:
         raise SourceDeclined("no such public playlist") from None
-    items = tuple(
+    return FetchedPlaylist(
+        playlist_id,
+        "web_player",
+        _items_from_web_player(playlist),
+        name=playlist.name,
+        owner=playlist.owner_name or playlist.owner_id,
+        followers=playlist.followers,
+        snapshot_id=playlist.revision_id,
+    )
+
+
+def listing_from_web_api(client: SpotifyApiClient, playlist_id: str) -> SpotifyListing:
+    """`GET /v1/playlists/{id}`: the snapshot always; the count and first page of up to 100
+    entries only in the extended tier (the development tier answers with metadata alone,
+    reference/notes/spotify.md §5.1)."""
+    from track_assets.services.http import ServiceUnavailable
+    from track_assets.services.spotify_api import PlaylistNotAccessible, SpotifyQuotaExceeded
+
+    try:
+        info = client.playlist(playlist_id)
+    except PlaylistNotAccessible as refused:
+        raise SourceDeclined(f"HTTP {refused.status} ({refused.reason})") from None
+    except (SpotifyQuotaExceeded, ServiceUnavailable) as refused:
+        raise SourceDeclined(str(refused)) from None
+    return SpotifyListing(
+        "spotify_api",
+        info.snapshot_id,
+        info.total_items,
+        tuple(_item_from_web_api(entry) for entry in info.first_items),
+    )
+
+
+def listing_from_web_player(client: SpotifyWebClient, playlist_id: str) -> SpotifyListing:
+    """One `fetchPlaylist` page: revision, total count and the first 25 entries, for every
+    public playlist, editorial ones included."""
+    from track_assets.services.http import ServiceUnavailable
+    from track_assets.services.spotify_web import (
+        PersistedQueryRejected,
+        PlaylistNotFound,
+        WebPlayerBootstrapFailed,
+        WebPlayerRequestFailed,
+    )
+
+    try:
+        playlist = client.playlist_first_page(playlist_id)
+    except PlaylistNotFound:
+        raise SourceDeclined("no such public playlist") from None
+    except (
+        ServiceUnavailable,
+        WebPlayerRequestFailed,
+        WebPlayerBootstrapFailed,
+        PersistedQueryRejected,
+    ) as refused:
+        raise SourceDeclined(str(refused)) from None
+    return SpotifyListing(
+        "web_player", playlist.revision_id, playlist.total, _items_from_web_player(playlist)
+    )
+
+
+def _item_from_web_api(entry: PlaylistItem) -> FetchedItem:
+    return FetchedItem(
+        position=entry.position,
+        kind=entry.kind,
+        track_id=(entry.track.requested_id or entry.track.id) if entry.track else None,
+        added_at=entry.added_at,
+        isrc=entry.track.isrc if entry.track else None,
+        name=entry.track.name if entry.track else entry.name,
+    )
+
+
+def _items_from_web_player(playlist: WebPlaylist) -> tuple[FetchedItem, ...]:
+    return tuple(
         FetchedItem(
             position=entry.position,
             kind=str(entry.kind),
@@ -84,13 +181,4 @@ def playlist_from_web_player(client: SpotifyWebClient, playlist_id: str) -> Fetc
             name=entry.name,
         )
         for entry in playlist.items
-    )
-    return FetchedPlaylist(
-        playlist_id,
-        "web_player",
-        items,
-        name=playlist.name,
-        owner=playlist.owner_name or playlist.owner_id,
-        followers=playlist.followers,
-        snapshot_id=playlist.revision_id,
     )

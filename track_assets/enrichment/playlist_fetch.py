@@ -1,21 +1,24 @@
 """Phase 0: try each way of reading a playlist in turn, then store what the first one served.
 
 The sources (Chartmetric, the Web API, the web player) are adapted into `FetchedPlaylist` by the
-caller; this module decides the order's outcome and writes playlists, tracks and membership.
+caller; this module decides the order's outcome (a copy taken from Chartmetric only counts when
+Spotify does not contradict it) and writes playlists, tracks, membership and why.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import PlaylistFetch, Track
 from track_assets.db.repository import (
     get_track,
+    latest_playlist_fetch,
     mark_missing_memberships_removed,
     playlist_track_ids,
     record_playlist_fetch,
@@ -27,6 +30,7 @@ from track_assets.playlist_refs import PlaylistRef
 
 TRACK = "track"
 SKIPPED_KINDS = ("local", "episode", "unavailable")
+SERVED = "served"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class FetchedPlaylist:
     owner: str | None = None
     followers: int | None = None
     snapshot_id: str | None = None
+    check: CopyCheck | None = None  # Spotify's verdict on a copy taken from elsewhere
 
 
 class SourceDeclined(Exception):
@@ -81,6 +86,16 @@ class FetchResult:
     playlist: FetchedPlaylist
     attempts: tuple[Attempt, ...]
 
+    @property
+    def reason(self) -> str:
+        """Which source served and why: Spotify's verdict on a checked copy, else what the
+        sources before it answered."""
+        method = self.playlist.method
+        if self.playlist.check is not None:
+            return f"{method}: {self.playlist.check.detail}"
+        declined = "; ".join(f"{a.method}: {a.answer}" for a in self.attempts if a.answer != SERVED)
+        return f"{declined}: used {method}" if declined else f"{method}: the first source"
+
 
 def fetch_first_available(
     playlist_id: str, sources: Sequence[tuple[str, Callable[[], FetchedPlaylist]]]
@@ -95,9 +110,161 @@ def fetch_first_available(
         except SourceDeclined as declined:
             attempts.append(Attempt(method, str(declined)))
             continue
-        attempts.append(Attempt(method, "served"))
+        attempts.append(Attempt(method, SERVED))
         return FetchResult(fetched, tuple(attempts))
     raise PlaylistUnavailable(playlist_id, attempts)
+
+
+# --- a copy taken from elsewhere, checked against Spotify ----------------------------------------
+
+
+@dataclass(frozen=True)
+class SpotifyListing:
+    """What Spotify says of a playlist at the least cost: its snapshot, how many entries it holds
+    (tracks, local files, episodes and unavailable ones alike) and its first page of entries.
+    `total` is None when the answer gives no count (the Web API's development tier)."""
+
+    method: str  # spotify_api | web_player
+    snapshot_id: str | None
+    total: int | None
+    first_page: tuple[FetchedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnownVersion:
+    """The playlist as the last landed fetch stored it: the Spotify snapshot that fetch matched
+    and the tracks it kept."""
+
+    snapshot_id: str
+    track_ids: frozenset[str]
+
+
+class Verdict(StrEnum):
+    AGREE = "agree"
+    LAGGING = "lagging"  # Spotify has tracks the copy lacks
+    DIFFERS = "differs"  # the copy lists more tracks than Spotify, or others
+    UNCHECKED = "unchecked"  # Spotify said nothing the copy could be compared with
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    verdict: Verdict
+    detail: str  # e.g. "copy lagging (48 tracks vs Spotify's 50, per web_player)"
+    against: str | None = None  # the Spotify source whose answer decided
+    snapshot_id: str | None = None  # Spotify's snapshot the copy was found to match
+
+    @property
+    def disagrees(self) -> bool:
+        return self.verdict in (Verdict.LAGGING, Verdict.DIFFERS)
+
+
+def compare_with_listing(
+    copy: FetchedPlaylist, listing: SpotifyListing, known: KnownVersion | None = None
+) -> CopyCheck | None:
+    """Spotify's verdict on `copy` from one listing. A listing without a count decides only when
+    its snapshot is the one the last fetch matched and the copy holds that fetch's tracks;
+    otherwise it says nothing (None)."""
+    ours = _track_counts(copy.items)
+    by = listing.method
+    if listing.total is None:
+        unchanged = known is not None and listing.snapshot_id == known.snapshot_id
+        if unchanged and set(ours) == known.track_ids:
+            return CopyCheck(
+                Verdict.AGREE,
+                f"checked against {by} (snapshot unchanged since the last fetch, "
+                f"the same {_tracks(len(ours))})",
+                by,
+                listing.snapshot_id,
+            )
+        return None
+    page = listing.first_page
+    theirs = _track_counts(page)
+    on_page = sum(theirs.values())
+    # Entries past the first page count as tracks: a local file or an episode there makes the
+    # copy look short, which costs a full read from Spotify, never a hidden track.
+    spotify_tracks = listing.total - (len(page) - on_page)
+    copy_tracks = sum(ours.values())
+    lacking = sum((theirs - ours).values())
+    whole = len(page) >= listing.total
+    surplus = sum((ours - theirs).values()) if whole else 0
+    if copy_tracks < spotify_tracks:
+        detail = f"copy lagging ({_tracks(copy_tracks)} vs Spotify's {spotify_tracks}, per {by})"
+        return CopyCheck(Verdict.LAGGING, detail, by, listing.snapshot_id)
+    if lacking:
+        detail = (
+            f"copy lagging (lacks {lacking} of the {_tracks(on_page)} on Spotify's first page, "
+            f"per {by})"
+        )
+        return CopyCheck(Verdict.LAGGING, detail, by, listing.snapshot_id)
+    if copy_tracks > spotify_tracks or surplus:
+        detail = f"copy differs ({_tracks(copy_tracks)} vs Spotify's {spotify_tracks}, per {by})"
+        return CopyCheck(Verdict.DIFFERS, detail, by, listing.snapshot_id)
+    scope = (
+        f"the same {_tracks(spotify_tracks)}"
+        if whole
+        else f"{_tracks(spotify_tracks)}, the first {len(page)} entries agree"
+    )
+    return CopyCheck(Verdict.AGREE, f"checked against {by} ({scope})", by, listing.snapshot_id)
+
+
+def check_against_spotify(
+    copy: FetchedPlaylist,
+    listings: Sequence[tuple[str, Callable[[], SpotifyListing]]],
+    known: KnownVersion | None = None,
+) -> CopyCheck:
+    """Ask each listing in turn until one decides; when none can (each declined or gave no
+    count), the verdict is UNCHECKED and says what each answered."""
+    answers: list[str] = []
+    for method, listing_of in listings:
+        try:
+            listing = listing_of()
+        except SourceDeclined as declined:
+            answers.append(f"{method}: {declined}")
+            continue
+        check = compare_with_listing(copy, listing, known)
+        if check is not None:
+            return check
+        answers.append(f"{method}: {_no_count_answer(listing, known)}")
+    said = "; ".join(answers) or "no Spotify source configured"
+    return CopyCheck(Verdict.UNCHECKED, f"not checked against Spotify ({said})")
+
+
+def checked_copy(
+    copy: FetchedPlaylist,
+    listings: Sequence[tuple[str, Callable[[], SpotifyListing]]],
+    known: KnownVersion | None = None,
+) -> FetchedPlaylist:
+    """`copy` with Spotify's verdict, when Spotify agrees or cannot say; SourceDeclined when
+    it disagrees, so the next source serves the playlist as if this one had declined."""
+    check = check_against_spotify(copy, listings, known)
+    if check.disagrees:
+        raise SourceDeclined(check.detail)
+    return replace(copy, check=check, snapshot_id=check.snapshot_id or copy.snapshot_id)
+
+
+def known_version(conn: Connection, playlist_id: str) -> KnownVersion | None:
+    """The snapshot the last landed fetch matched and the tracks it stored; None when there was
+    no such fetch or it matched no snapshot (a copy Spotify could not check)."""
+    last = latest_playlist_fetch(conn, playlist_id, landed_only=True)
+    if last is None or not last.snapshot_id:
+        return None
+    return KnownVersion(last.snapshot_id, frozenset(playlist_track_ids(conn, playlist_id)))
+
+
+def _track_counts(items: Sequence[FetchedItem]) -> Counter[str]:
+    return Counter(item.track_id for item in items if item.kind == TRACK and item.track_id)
+
+
+def _tracks(count: int) -> str:
+    return f"{count} track" if count == 1 else f"{count} tracks"
+
+
+def _no_count_answer(listing: SpotifyListing, known: KnownVersion | None) -> str:
+    if known is not None and listing.snapshot_id == known.snapshot_id:
+        return "no track count, and the copy's tracks are not the ones the last fetch stored"
+    if known is not None:
+        return "no track count, and the snapshot changed since the last fetch"
+    return "no track count"
 
 
 @dataclass(frozen=True)
@@ -112,9 +279,15 @@ class StoredFetch:
 
 
 def store_playlist_fetch(
-    conn: Connection, fetched: FetchedPlaylist, *, now: datetime, run_id: str | None = None
+    conn: Connection,
+    fetched: FetchedPlaylist,
+    *,
+    now: datetime,
+    run_id: str | None = None,
+    reason: str | None = None,
 ) -> StoredFetch:
-    """Write a fetch: the playlist row, new tracks (pending), membership, removals, a fetch row.
+    """Write a fetch: the playlist row, new tracks (pending), membership, removals, a fetch row
+    (with `reason`: which source served and why).
 
     A track already known (through this or another playlist) keeps its enrichment; only an
     ISRC the fetch gives where none was stored is added. A track listed twice keeps its first
@@ -165,6 +338,7 @@ def store_playlist_fetch(
             removed_count=len(removed),
             skipped_count=sum(skipped.values()),
             skipped_reasons=dict(skipped) or None,
+            reason=reason,
             run_id=run_id,
         ),
     )

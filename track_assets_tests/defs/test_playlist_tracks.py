@@ -54,6 +54,12 @@ def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(
             stored = get_track(conn, members[0])
             stored_playlist = get_playlist(conn, playlist.id)
         assert (fetch.method, fetch.status) == (method, "succeeded")
+        if method == "chartmetric":  # the catalog's copies are current
+            assert fetch.reason.startswith("chartmetric: checked against "), fetch.reason
+            assert metadata["fetch_reason"].value == fetch.reason
+        else:
+            assert fetch.reason.startswith("chartmetric: does not track this playlist")
+            assert fetch.reason.endswith(f": used {method}")
         assert (stored_playlist.name, stored_playlist.owner) == (
             playlist.name,
             playlist.owner.display_name,

@@ -1,5 +1,7 @@
-"""Phase 0: read the playlist (Chartmetric, then the Web API, then the web player) and store it."""
+"""Phase 0: read the playlist (Chartmetric if Spotify does not contradict its copy, then the Web
+API, then the web player) and store it, with which source served and why."""
 
+import functools
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -8,11 +10,7 @@ import dagster as dg
 
 from track_assets.defs.failures import fail_fast_on_systemic_errors
 from track_assets.defs.partitions import playlists_partitions
-from track_assets.defs.playlist_sources import (
-    playlist_from_chartmetric,
-    playlist_from_web_api,
-    playlist_from_web_player,
-)
+from track_assets.defs.playlist_sources import sources_in_order
 from track_assets.defs.reporting import Coverage, PhaseReport, phase_result
 from track_assets.defs.resources import (
     ChartmetricResource,
@@ -21,9 +19,9 @@ from track_assets.defs.resources import (
     SpotifyWebResource,
 )
 from track_assets.enrichment.playlist_fetch import (
-    FetchedPlaylist,
     PlaylistUnavailable,
     fetch_first_available,
+    known_version,
     record_failed_fetch,
     store_playlist_fetch,
 )
@@ -51,22 +49,21 @@ def playlist_tracks(
     playlist_id = context.partition_key
     started = time.perf_counter()
     counters = RequestCounters()
+    with database.engine().connect() as conn:
+        known = known_version(conn, playlist_id)
     with ExitStack() as clients:
 
-        def opened(make: Callable):
-            return clients.enter_context(make(counters))
+        def opened(make: Callable) -> Callable:
+            """The client, opened on first use and shared by the check and the sources."""
+            return functools.cache(lambda: clients.enter_context(make(counters)))
 
-        sources: list[tuple[str, Callable[[], FetchedPlaylist]]] = [
-            (
-                "chartmetric",
-                lambda: playlist_from_chartmetric(opened(chartmetric.client), playlist_id),
-            ),
-            ("spotify_api", lambda: playlist_from_web_api(opened(spotify_api.client), playlist_id)),
-            (
-                "web_player",
-                lambda: playlist_from_web_player(opened(spotify_web.client), playlist_id),
-            ),
-        ]
+        sources = sources_in_order(
+            opened(chartmetric.client),
+            opened(spotify_api.client),
+            opened(spotify_web.client),
+            playlist_id,
+            known,
+        )
         try:
             with fail_fast_on_systemic_errors():
                 result = fetch_first_available(playlist_id, sources)
@@ -83,9 +80,14 @@ def playlist_tracks(
             raise dg.Failure(str(unavailable), allow_retries=False) from None
     for attempt in result.attempts:
         context.log.info(f"{attempt.method}: {attempt.answer}")
+    context.log.info(result.reason)
     with database.engine().begin() as conn:
         stored = store_playlist_fetch(
-            conn, result.playlist, now=pipeline_now(), run_id=context.run.run_id
+            conn,
+            result.playlist,
+            now=pipeline_now(),
+            run_id=context.run.run_id,
+            reason=result.reason,
         )
     with_isrc = sum(1 for item in result.playlist.items if item.kind == "track" and item.isrc)
     report = PhaseReport(
@@ -103,6 +105,7 @@ def playlist_tracks(
         extra={
             "fetch_id": stored.fetch_id,
             "fetch_method": stored.method,
+            "fetch_reason": result.reason,
             "attempts": {a.method: a.answer for a in result.attempts},
             "new_tracks": len(stored.new_track_ids),
             "added_to_playlist": len(stored.added_track_ids),

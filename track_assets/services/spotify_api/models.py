@@ -154,7 +154,8 @@ class AudioFeatures:
 @dataclass(frozen=True)
 class PlaylistInfo:
     """A playlist's metadata. `total_items` is None when the answer carries no page of items
-    (the development tier, for any playlist a client-credentials app does not own)."""
+    (the development tier, for any playlist a client-credentials app does not own);
+    `first_items` is the page of entries the answer carries, empty when it carries none."""
 
     id: str
     name: str
@@ -167,6 +168,7 @@ class PlaylistInfo:
     collaborative: bool | None
     total_items: int | None
     missing: Missing = field(default_factory=_no_missing, hash=False)
+    first_items: tuple[PlaylistItem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -423,8 +423,18 @@ def parse_playlist(data: Any, endpoint: str, *, tier: str | None = None) -> Play
     followers = followers_obj.whole("total", nullable=True) if followers_obj else _ABSENT
     page = r.obj("items", required=False) or r.obj("tracks", required=False)
     total = page.whole("total") if page is not None else _ABSENT
+    first_items: tuple[PlaylistItem, ...] = ()
     if page is None:
         missing.reasons["total_items"] = NOT_IN_TIER if tier != "extended" else NOT_RETURNED
+    else:
+        offset = page.whole("offset", required=False)
+        start = offset if isinstance(offset, int) else 0
+        first_items = tuple(
+            parse_playlist_item(
+                raw, endpoint, position=start + i, tier=tier, where=f"{page.where}.items[{i}]"
+            )
+            for i, raw in enumerate(page.array("items", required=False))
+        )
     return PlaylistInfo(
         id=r.text("id"),
         name=r.text("name"),
@@ -439,6 +449,7 @@ def parse_playlist(data: Any, endpoint: str, *, tier: str | None = None) -> Play
         collaborative=_optional(r.flag("collaborative", required=False, nullable=True)),
         total_items=_optional(total),
         missing=missing.frozen(),
+        first_items=first_items,
     )
 
 

@@ -156,6 +156,12 @@ class SpotifyWebClient:
         """Every item of a public playlist, editorial ones included; raises PlaylistNotFound."""
         return self._reader.playlist(_ids(playlist_id, "playlist")[0])
 
+    def playlist_first_page(self, playlist_id: str) -> WebPlaylist:
+        """The playlist's metadata, revision, total and only its first page of items (one
+        `fetchPlaylist` call): enough to tell whether another copy of it is current. Raises
+        PlaylistNotFound."""
+        return self._reader.playlist_first_page(_ids(playlist_id, "playlist")[0])
+
     @property
     def bootstraps(self) -> tuple[Bootstrap, ...]:
         """Session mode: each page visit that (re)took the session, and why."""

@@ -180,6 +180,9 @@ class PageReader:
     def playlist(self, playlist_id: str) -> WebPlaylist:
         return self._visit_all([playlist_id], self._playlist)[0]
 
+    def playlist_first_page(self, playlist_id: str) -> WebPlaylist:
+        return self._visit_all([playlist_id], self._playlist_first_page)[0]
+
     def close(self) -> None:
         self._pages.clear()
         self._free = None  # the pages close with the site's context
@@ -393,7 +396,10 @@ class PageReader:
         )
         return parsing.parse_artist_overview(data, artist_id)
 
-    async def _playlist(self, page: Page, playlist_id: str) -> WebPlaylist:
+    async def _playlist_first_page(self, page: Page, playlist_id: str) -> WebPlaylist:
+        return await self._playlist(page, playlist_id, whole=False)
+
+    async def _playlist(self, page: Page, playlist_id: str, *, whole: bool = True) -> WebPlaylist:
         what = f"fetchPlaylist of playlist {playlist_id}"
         matches = parsing.pathfinder_matcher(FETCH_PLAYLIST, parsing.uri("playlist", playlist_id))
         pages: list[PlaylistPage] = []
@@ -406,7 +412,7 @@ class PageReader:
                 if one is None:
                     raise PlaylistNotFound(playlist_id)
                 pages.append(one)
-                if not one.items or sum(len(p.items) for p in pages) >= one.total:
+                if not whole or not one.items or sum(len(p.items) for p in pages) >= one.total:
                     break
         return playlist_from_pages(pages)
 

@@ -419,19 +419,15 @@ class SessionReader:
 
         return dict(zip(artist_ids, self._map(overview, artist_ids), strict=True))
 
+    def playlist_first_page(self, playlist_id: str) -> WebPlaylist:
+        return playlist_from_pages([self._playlist_page(playlist_id, 0)])
+
     def playlist(self, playlist_id: str) -> WebPlaylist:
         """The first page says the total and the page size the server grants; the other pages
         are then fetched concurrently, and any gap (a shorter page) sequentially."""
-        what = f"fetchPlaylist of playlist {playlist_id}"
 
         def page_at(offset: int) -> parsing.PlaylistPage:
-            variables = parsing.playlist_variables(playlist_id, offset, PLAYLIST_PAGE_LIMIT)
-            page = parsing.parse_playlist_page(
-                self._query(FETCH_PLAYLIST, variables, playlist_id, what), playlist_id
-            )
-            if page is None:
-                raise PlaylistNotFound(playlist_id)
-            return page
+            return self._playlist_page(playlist_id, offset)
 
         first = page_at(0)
         pages = [first]
@@ -448,6 +444,16 @@ class SessionReader:
             covered |= {item.position for item in page.items}
             offset = next((p for p in range(offset, first.total) if p not in covered), None)
         return playlist_from_pages(pages)
+
+    def _playlist_page(self, playlist_id: str, offset: int) -> parsing.PlaylistPage:
+        variables = parsing.playlist_variables(playlist_id, offset, PLAYLIST_PAGE_LIMIT)
+        what = f"fetchPlaylist of playlist {playlist_id}"
+        page = parsing.parse_playlist_page(
+            self._query(FETCH_PLAYLIST, variables, playlist_id, what), playlist_id
+        )
+        if page is None:
+            raise PlaylistNotFound(playlist_id)
+        return page
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
