@@ -71,10 +71,24 @@ def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
         "spotify_credits",
         "mlc_publisher_status",
         "musicbrainz_social_links",
+        "songwriter_identity",
         "chartmetric_analytics",
         "enriched_tracks",
     } <= enriched
     assert "playlist_tracks" not in enriched
+
+
+def test_identity_is_decided_after_the_mlc_and_musicbrainz_have_both_answered():
+    graph = defs().resolve_asset_graph()
+
+    def parents(name: str) -> set[str]:
+        return {p.to_user_string() for p in graph.get(dg.AssetKey(name)).parent_keys}
+
+    assert parents("mlc_publisher_status") == {"spotify_credits"}
+    assert parents("musicbrainz_social_links") == {"mlc_publisher_status"}
+    assert parents("songwriter_identity") == {"mlc_publisher_status", "musicbrainz_social_links"}
+    assert "songwriter_identity" in parents("enriched_tracks")
+    assert parents("chartmetric_analytics") == {"spotify_track_metadata"}
 
 
 def test_songwriter_leads_is_unpartitioned_over_every_playlist_in_its_own_job():

@@ -196,6 +196,30 @@ class MlcWork(_Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TrackMlcFacts:
+    """What The MLC says about one track, as phase 4 and identity reconciliation read it."""
+
+    track_id: str
+    song_codes: tuple[str, ...]  # candidate works still linked to the track's ISRC
+    chosen_song_code: str | None
+    writer_ipis: tuple[str, ...]  # IPIs of the candidate works' writers
+    iswcs: tuple[str, ...]  # the chosen work's ISWC
+    credit_ipis: dict[str, str]  # credited writer name -> IPI of the work's writer it matched
+
+
+@dataclass(frozen=True, kw_only=True)
+class IsrcMusicBrainzWork(_Record):
+    """A MusicBrainz work a recording of the ISRC is a performance of."""
+
+    isrc: str
+    work_mbid: str
+    fetched_at: datetime
+    title: str | None = None
+    iswcs: list[str] | None = None
+    cover: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class TrackMlcWork(_Record):
     """A candidate work for a track; at most one per track is chosen."""
 

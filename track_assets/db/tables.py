@@ -436,6 +436,19 @@ artist_external_links = Table(
     _one_of("kind", LINK_KINDS, "kind"),
 )
 
+# The MusicBrainz works the recordings of an ISRC are performances of (phase 4), with their
+# ISWCs: evidence for choosing among several MLC works of one ISRC.
+isrc_musicbrainz_works = Table(
+    "isrc_musicbrainz_works",
+    metadata,
+    Column("isrc", String(32), primary_key=True),
+    Column("work_mbid", String(36), primary_key=True),
+    Column("title", String),
+    Column("iswcs", Json),
+    Column("cover", Boolean, nullable=False),
+    Column("fetched_at", UtcDateTime, nullable=False),
+)
+
 chartmetric_tracks = Table(
     "chartmetric_tracks",
     metadata,

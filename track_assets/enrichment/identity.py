@@ -139,6 +139,12 @@ def ipi_key(ipi: str | None) -> str | None:
     return digits.zfill(11) if digits.strip("0") else None
 
 
+def iswc_key(iswc: str | None) -> str | None:
+    """ISWCs compared as "T" and ten digits, whatever the dots and dashes ("T-345.246.800-1")."""
+    compact = "".join(c for c in (iswc or "").upper() if c.isalnum())
+    return compact or None
+
+
 def isni_key(isni: str | None) -> str | None:
     """ISNIs compared as 16 characters without spaces (the last may be X)."""
     compact = "".join(c for c in (isni or "").upper() if c.isalnum())

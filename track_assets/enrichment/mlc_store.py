@@ -24,6 +24,7 @@ from track_assets.enrichment.publisher_status import (
     WorkCandidate,
     WorkFacts,
     WorkPublisher,
+    WorkWriter,
     known_share,
     publisher_status_for_work,
     writer_is_represented,
@@ -51,6 +52,32 @@ def mlc_work_row(work: WorkFacts, fetched_at: datetime) -> MlcWork:
             for w in work.writers
         ),
         publishers=tuple(_publisher_row(p) for p in work.publishers),
+    )
+
+
+def stored_work_facts(row: MlcWork) -> WorkFacts:
+    """A work read back from the database, in phase 3's terms (the inverse of `mlc_work_row`:
+    each writer's representation as it was decided from the MLC's chains)."""
+
+    def publisher(p: MlcPublisher) -> WorkPublisher:
+        return WorkPublisher(
+            name=p.name,
+            ipi=p.ipi,
+            role=p.role,
+            collection_share=p.collection_share,
+            administrators=tuple(publisher(a) for a in p.administrators),
+        )
+
+    return WorkFacts(
+        song_code=row.mlc_song_code,
+        title=row.title,
+        iswc=row.iswc,
+        alternative_titles=tuple(row.alternative_titles or ()),
+        writers=tuple(
+            WorkWriter(w.name, w.ipi, w.role, represented=bool(w.represented))
+            for w in row.writers or ()
+        ),
+        publishers=tuple(publisher(p) for p in row.publishers or ()),
     )
 
 
@@ -92,17 +119,33 @@ def store_track_mlc(
     """Write phase 3's answer for one track (idempotent; the track row must exist).
 
     `works` holds the fetched works by song code (it may hold other tracks' works too); every
-    candidate work of `result` is stored and linked, the chosen one marked. A track without a
-    status gets null columns with the reason in their provenance; not_found, not_linked and
-    ambiguous are answers (phase done), no ISRC or no writers make the phase not applicable.
+    candidate work of `result` is stored, then the decision (`store_track_mlc_decision`). A
+    track without a status gets null columns with the reason in their provenance; not_found,
+    not_linked and ambiguous are answers (phase done), no ISRC or no writers make the phase
+    not applicable.
     """
+    for candidate in result.candidates:
+        work = works.get(candidate.song_code)
+        if work is not None:
+            upsert_mlc_work(conn, mlc_work_row(work, now), now=now)
+    store_track_mlc_decision(conn, track_id, result, now)
+    if result.reason is not None and not result.reason.applicable:
+        set_phase_status(
+            conn, track_id, PHASE, "not_applicable", reason=result.reason.value, now=now
+        )
+    else:
+        reason = result.reason.value if result.reason else None
+        set_phase_status(conn, track_id, PHASE, "done", reason=reason, now=now)
+
+
+def store_track_mlc_decision(
+    conn: Connection, track_id: str, result: TrackPublisherStatus, now: datetime
+) -> None:
+    """Which of the stored works the track is, its status, IPIs, ISWC and song code, and each
+    credited writer's match; the works themselves must be stored already."""
     only = len(result.candidates) == 1
     linked = set()
     for candidate in result.candidates:
-        work = works.get(candidate.song_code)
-        if work is None:
-            continue
-        upsert_mlc_work(conn, mlc_work_row(work, now), now=now)
         link_track_mlc_work(
             conn,
             TrackMlcWork(
@@ -170,11 +213,3 @@ def store_track_mlc(
             fetched_at=now,
             reason=why,
         )
-
-    if result.reason is not None and not result.reason.applicable:
-        set_phase_status(
-            conn, track_id, PHASE, "not_applicable", reason=result.reason.value, now=now
-        )
-    else:
-        reason = result.reason.value if result.reason else None
-        set_phase_status(conn, track_id, PHASE, "done", reason=reason, now=now)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import ArtistExternalLink, MusicBrainzArtist
+from track_assets.db.records import ArtistExternalLink, IsrcMusicBrainzWork, TrackMlcFacts
 from track_assets.db.repository import (
     field_provenance_for,
     link_artist_songwriter,
@@ -19,17 +19,47 @@ from track_assets.db.repository import (
     upsert_artist_external_link,
     upsert_musicbrainz_artist,
 )
-from track_assets.enrichment.songwriter_links import MatchMethod, WriterResolution
+from track_assets.enrichment.songwriter_links import (
+    MatchMethod,
+    MlcEvidence,
+    RecordingWork,
+    WriterResolution,
+    artist_record,
+)
 
 PHASE = "musicbrainz_social_links"
 SOURCE = "musicbrainz"
 # Songwriter-level outcome, kept in field_provenance: reason null when linked, else
-# "ambiguous: <candidate mbids>" or "not_found" (ARCHITECTURE: null with a reason).
+# "ambiguous: <candidate mbids> (<why none was taken>)" or "not_found" (ARCHITECTURE: null
+# with a reason).
 SONGWRITER_ENTITY = "songwriter"
 RESOLUTION_FIELD = "musicbrainz_artist"
 ARTIST_ENTITY = "artist"
 LINKS_FIELD = "external_links"
 LINKED = "linked"
+
+
+def mlc_evidence(facts: TrackMlcFacts | None) -> MlcEvidence:
+    """What phase 3 stored about the track, as evidence for phase 4."""
+    if facts is None:
+        return MlcEvidence()
+    return MlcEvidence.of(facts.writer_ipis, facts.credit_ipis, facts.iswcs)
+
+
+def isrc_work_rows(
+    isrc: str, works: Iterable[RecordingWork], now: datetime
+) -> list[IsrcMusicBrainzWork]:
+    return [
+        IsrcMusicBrainzWork(
+            isrc=isrc,
+            work_mbid=w.mbid,
+            fetched_at=now,
+            title=w.title,
+            iswcs=list(w.iswcs),
+            cover=w.cover,
+        )
+        for w in works
+    ]
 
 
 @dataclass(frozen=True)
@@ -61,24 +91,14 @@ def store_songwriter_resolution(
         artist = resolution.artist
         if artist is None or resolution.mbid is None:
             raise ValueError(f"linked resolution of {resolution.writer.name!r} has no artist")
-        artist_id = upsert_musicbrainz_artist(
-            conn,
-            MusicBrainzArtist(
-                musicbrainz_id=artist.mbid,
-                name=artist.name,
-                sort_name=artist.sort_name,
-                disambiguation=artist.disambiguation or None,
-                country=artist.country,
-                type=artist.type,
-            ),
-            now=now,
-        )
+        artist_id = upsert_musicbrainz_artist(conn, artist_record(artist), now=now)
         link_artist_songwriter(
             conn,
             artist_id,
             songwriter_id,
             method=resolution.method.value,
             confidence=resolution.confidence,
+            evidence=resolution.evidence or None,
             now=now,
         )
         store_artist_links(conn, artist_id, resolution, now=now)
@@ -202,5 +222,7 @@ def songwriters_to_resolve(
 
 def _unlinked_reason(resolution: WriterResolution) -> str:
     if resolution.method is MatchMethod.AMBIGUOUS:
-        return f"{MatchMethod.AMBIGUOUS.value}: {', '.join(resolution.candidate_mbids)}"
+        candidates = ", ".join(resolution.candidate_mbids)
+        why = f" ({resolution.evidence})" if resolution.evidence else ""
+        return f"{MatchMethod.AMBIGUOUS.value}: {candidates}{why}"
     return resolution.method.value

@@ -5,7 +5,8 @@ The rules are reference/notes/chartmetric_mlc.md §2.7, written down once here:
 - known share: each original publisher's collection share; a publisher at 0 (or without a
   share) that has administrators counts their shares instead (the real SB5VH7 work:
   SM PUBLISHING UK 0, its administrator SONY/ATV TUNES 50; reference/mlc/portal-api/).
-- a writer is represented when a publisher (or administrator) shares its `chain_id`.
+- a writer is represented when a publisher (or administrator) shares its `chain_id` (a work
+  read back from the database carries the answer itself, `WorkWriter.represented`).
 - signed: known >= 99.5 (3 x 33.33 counts) and every writer represented; unsigned: no
   publisher or 0 known; split: anything else. No recording for the ISRC, or recordings
   without a song code, give no status (`not_found` / `not_linked`), never `unsigned`.
@@ -27,6 +28,7 @@ from track_assets.enrichment.identity import (
     PersonView,
     assign_people,
     ipi_key,
+    iswc_key,
     musicbrainz_view,
 )
 
@@ -90,6 +92,7 @@ class WorkWriter:
     ipi: str | None = None
     role: str | None = None  # CWR code: CA, C, A, ...
     chain_id: str | None = None  # the publisher chain representing the writer, if any
+    represented: bool | None = None  # decided already (a stored work): overrides `chain_id`
 
     def view(self) -> PersonView:
         return PersonView.of([KnownName(self.name, "MLC writer")], ipis=[self.ipi])
@@ -255,8 +258,14 @@ def _chains(work: WorkFacts) -> set[str]:
     return chains
 
 
+def _represented(writer: WorkWriter, chains: set[str]) -> bool:
+    if writer.represented is not None:
+        return writer.represented
+    return writer.chain_id is not None and writer.chain_id in chains
+
+
 def writer_is_represented(writer: WorkWriter, work: WorkFacts) -> bool:
-    return writer.chain_id is not None and writer.chain_id in _chains(work)
+    return _represented(writer, _chains(work))
 
 
 def publisher_status_for_work(work: WorkFacts) -> PublisherStatus:
@@ -264,7 +273,7 @@ def publisher_status_for_work(work: WorkFacts) -> PublisherStatus:
     if not work.publishers or known == 0:
         return PublisherStatus.UNSIGNED
     chains = _chains(work)
-    everyone = all(w.chain_id is not None and w.chain_id in chains for w in work.writers)
+    everyone = all(_represented(w, chains) for w in work.writers)
     if known >= SIGNED_MIN_KNOWN_SHARE and everyone:
         return PublisherStatus.SIGNED
     return PublisherStatus.SPLIT
@@ -301,7 +310,7 @@ def match_credited_writers(
                 matched_by=WriterMatchMethod.IDENTIFIER if identified else WriterMatchMethod.NAME,
                 work_writer=found.name,
                 ipi=ipi_key(found.ipi) or found.ipi,
-                represented=found.chain_id is not None and found.chain_id in chains,
+                represented=_represented(found, chains),
                 confidence=assignment.match.confidence,
                 evidence=assignment.match.describe(),
             )
@@ -332,11 +341,6 @@ class _Agreement:
         return bool(self.iswc or self.title or self.writers_agreeing)
 
 
-def _iswc_key(iswc: str | None) -> str | None:
-    compact = "".join(c for c in (iswc or "").upper() if c.isalnum())
-    return compact or None
-
-
 def _agreement(
     work: WorkFacts,
     track_title: str | None,
@@ -344,7 +348,7 @@ def _agreement(
     known_iswcs: frozenset[str],
 ) -> _Agreement:
     titles = {title_key(t) for t in (work.title, *work.alternative_titles) if t}
-    iswc = _iswc_key(work.iswc)
+    iswc = iswc_key(work.iswc)
     return _Agreement(
         iswc=(iswc in known_iswcs) if iswc and known_iswcs else None,
         title=bool(track_title) and title_key(track_title) in titles,
@@ -363,7 +367,7 @@ def rank_works(
     candidate. `known_iswcs`: the ISWCs MusicBrainz gives the track's recording, if any."""
     if not works:
         return None, ()
-    iswcs = frozenset(k for k in map(_iswc_key, known_iswcs) if k)
+    iswcs = frozenset(k for k in map(iswc_key, known_iswcs) if k)
     scored = [(_agreement(w, track_title, credited, iswcs), w) for w in works]
     chosen = None
     if len(works) == 1:
@@ -441,9 +445,7 @@ def publisher_status_for_track(
         confidence=next(c.confidence for c in candidates if c.chosen),
         candidates=candidates,
         writers=tuple(
-            WriterRepresentation(
-                w.name, w.ipi, w.role, w.chain_id is not None and w.chain_id in chains
-            )
+            WriterRepresentation(w.name, w.ipi, w.role, _represented(w, chains))
             for w in chosen.writers
         ),
         publishers=tuple(

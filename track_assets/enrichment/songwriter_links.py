@@ -1,22 +1,33 @@
 """Phase 4's matching: which writers of a track to look up, which MusicBrainz artist each one is
-(evidence first, never a namesake on score alone), and that artist's current links by platform.
+(identifiers first, then evidence from the track, never a namesake on a name and a generic
+title), and that artist's current links by platform.
 
 Pure logic: MusicBrainz answers come through the `MusicBrainzSource` protocol, which the
-MusicBrainz client satisfies; `CachedMusicBrainzLookups` asks it each question once.
-The rules follow reference/notes/musicbrainz.md §5 and the sandbox's ground truth.
+MusicBrainz client satisfies; `CachedMusicBrainzLookups` asks it each question once. What The
+MLC says about the track (phase 3) comes in `MlcEvidence`. People are compared by
+`track_assets.enrichment.identity` (names through aliases, IPIs, ISNIs).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from track_assets.db.records import TrackCredit
+from track_assets.db.records import MusicBrainzArtist, TrackCredit
 from track_assets.db.repository.credits import normalized_person_name
+from track_assets.enrichment.identity import (
+    KnownName,
+    PersonView,
+    best_name_agreement,
+    ipi_key,
+    iswc_key,
+    match_people,
+    musicbrainz_view,
+)
 
 # Phase 4 looks up at most this many writers per track (ARCHITECTURE.md): the first distinct
 # names of the track's Writers credits, in credit order (see `writers_to_resolve`).
@@ -33,9 +44,11 @@ class MatchMethod(StrEnum):
     """How a writer was matched to a MusicBrainz artist, or why it was not."""
 
     EVIDENCE = "evidence"  # ISRC -> recording -> work -> composer/lyricist/writer relationship
+    IDENTIFIER = "identifier"  # a name candidate whose IPI The MLC lists on the track's work
     SPOTIFY_URL = "spotify_url"  # the one artist with a current link to the writer's Spotify page
-    NAME_CORROBORATED = "name_corroborated"  # name/alias equal, writer of a work with this title
-    AMBIGUOUS = "ambiguous"  # name/alias candidates, none or several corroborated: no links
+    WORK_ISWC = "work_iswc"  # a name candidate who wrote a work with the MLC work's ISWC
+    NAME_CORROBORATED = "name_corroborated"  # name agrees, wrote a work with this (rare) title
+    AMBIGUOUS = "ambiguous"  # name candidates, none or several corroborated: no links
     NOT_FOUND = "not_found"  # no artist has this name or alias
 
     @property
@@ -48,9 +61,16 @@ class MatchMethod(StrEnum):
 # still be a namesake who wrote a song of the same name.
 CONFIDENCE: dict[MatchMethod, float] = {
     MatchMethod.EVIDENCE: 1.0,
+    MatchMethod.IDENTIFIER: 1.0,
     MatchMethod.SPOTIFY_URL: 0.95,
+    MatchMethod.WORK_ISWC: 0.95,
     MatchMethod.NAME_CORROBORATED: 0.8,
 }
+# A name candidate's corroboration, strongest first (a tie at the strongest level is ambiguous).
+CORROBORATIONS = (MatchMethod.IDENTIFIER, MatchMethod.WORK_ISWC, MatchMethod.NAME_CORROBORATED)
+# A title carried by this many MusicBrainz works or more ("Stay", "Intro", "Forever") does not
+# identify a work: a namesake may well have written one.
+GENERIC_TITLE_MIN_WORKS = 5
 
 
 class LinkPlatform(StrEnum):
@@ -90,6 +110,14 @@ OFFICIAL_HOMEPAGE = "official homepage"
 class AliasFacts(Protocol):
     @property
     def name(self) -> str: ...
+    @property
+    def sort_name(self) -> str | None: ...
+    @property
+    def type(self) -> str | None: ...
+    @property
+    def locale(self) -> str | None: ...
+    @property
+    def primary(self) -> bool: ...
 
 
 class UrlLinkFacts(Protocol):
@@ -118,6 +146,10 @@ class ArtistFacts(ArtistRefFacts, Protocol):
     @property
     def country(self) -> str | None: ...
     @property
+    def ipis(self) -> Sequence[str]: ...
+    @property
+    def isnis(self) -> Sequence[str]: ...
+    @property
     def aliases(self) -> Sequence[AliasFacts]: ...
     @property
     def urls(self) -> Sequence[UrlLinkFacts]: ...
@@ -135,6 +167,10 @@ class WorkFacts(Protocol):
     def mbid(self) -> str: ...
     @property
     def title(self) -> str: ...
+    @property
+    def iswcs(self) -> Sequence[str]: ...
+    @property
+    def cover(self) -> bool: ...
     @property
     def writers(self) -> Sequence[WriterRelationFacts]: ...
 
@@ -162,13 +198,33 @@ class MusicBrainzSource(Protocol):
     def artists_by_spotify_url(self, url: str) -> Sequence[UrlArtistFacts]: ...
     def search_artists(self, name: str) -> Sequence[ArtistFacts]: ...
     def works_by_writers(self, mbids: Iterable[str]) -> Sequence[WorkFacts]: ...
+    def count_works_titled(self, title: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class RecordingWork:
+    """A work a recording of the track's ISRC is a performance of, with its writers looked up."""
+
+    mbid: str
+    title: str
+    iswcs: tuple[str, ...]
+    cover: bool
+    writers: tuple[ArtistFacts, ...]
+
+
+@dataclass(frozen=True)
+class WrittenWork:
+    """A work an artist is a writer of: its title and ISWCs."""
+
+    title: str
+    iswcs: tuple[str, ...] = ()
 
 
 class SongwriterLookups(Protocol):
     """The answers `resolve_songwriter` decides on."""
 
-    def evidence_writers(self, isrc: str) -> Sequence[ArtistFacts]:
-        """Writers (with aliases) of the works of the recordings carrying this ISRC."""
+    def recording_works(self, isrc: str) -> Sequence[RecordingWork]:
+        """The works of the recordings carrying this ISRC, their writers with aliases."""
         ...
 
     def artists_linking(self, spotify_url: str) -> Sequence[str]:
@@ -176,11 +232,15 @@ class SongwriterLookups(Protocol):
         ...
 
     def artists_named(self, name: str) -> Sequence[ArtistFacts]:
-        """Artists whose name or an alias equals `name` (see `normalised_name`)."""
+        """Artists one of whose names agrees with `name` (`identity.compare_names`)."""
         ...
 
-    def work_titles(self, mbid: str) -> Sequence[str]:
-        """Titles of the works this artist is a writer of."""
+    def works_written(self, mbid: str) -> Sequence[WrittenWork]:
+        """The works this artist is a writer of."""
+        ...
+
+    def title_is_generic(self, title: str) -> bool:
+        """Whether so many works carry this title that it identifies none."""
         ...
 
     def artist(self, mbid: str) -> ArtistFacts:
@@ -205,14 +265,38 @@ class WriterCredit:
 
 
 @dataclass(frozen=True)
+class MlcEvidence:
+    """What The MLC says about the track (phase 3): the IPIs of its work's writers, the IPI of
+    the work's writer each credit was matched to (by credited name), and the work's ISWCs."""
+
+    writer_ipis: frozenset[str] = frozenset()
+    credit_ipis: Mapping[str, str] = field(default_factory=dict)
+    iswcs: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        writer_ipis: Iterable[str | None] = (),
+        credit_ipis: Mapping[str, str | None] | None = None,
+        iswcs: Iterable[str | None] = (),
+    ) -> MlcEvidence:
+        return cls(
+            writer_ipis=frozenset(k for k in map(ipi_key, writer_ipis) if k),
+            credit_ipis={n: k for n, i in (credit_ipis or {}).items() if (k := ipi_key(i))},
+            iswcs=frozenset(k for k in map(iswc_key, iswcs) if k),
+        )
+
+
+@dataclass(frozen=True)
 class TrackForLinks:
     """What phase 4 needs of a track: its title (to corroborate name matches), its ISRC (the
-    evidence path) and its writers in credit order."""
+    evidence path), its writers in credit order and what The MLC says about it."""
 
     track_id: str
     title: str
     isrc: str | None
     writers: tuple[WriterCredit, ...] = ()
+    mlc: MlcEvidence = MlcEvidence()
 
 
 @dataclass(frozen=True)
@@ -237,6 +321,7 @@ class WriterResolution:
     confidence: float | None = None
     via_alias: bool = False
     candidate_mbids: tuple[str, ...] = ()
+    evidence: str = ""  # what agreed (linked), or why each candidate was not taken
     artist: ArtistFacts | None = None
     links: tuple[ClassifiedLink, ...] = ()
     ended_links: tuple[str, ...] = ()
@@ -343,42 +428,154 @@ def writers_to_resolve(
 # --- the decision -----------------------------------------------------------------------------
 
 
+def artist_record(artist: ArtistFacts) -> MusicBrainzArtist:
+    """A MusicBrainz artist as we store it, identifiers and aliases included."""
+    return MusicBrainzArtist(
+        musicbrainz_id=artist.mbid,
+        name=artist.name,
+        sort_name=artist.sort_name,
+        disambiguation=artist.disambiguation or None,
+        country=artist.country,
+        type=artist.type,
+        aliases=[
+            {
+                "name": a.name,
+                "sort_name": a.sort_name,
+                "type": a.type,
+                "locale": a.locale,
+                "primary": a.primary,
+            }
+            for a in artist.aliases
+        ],
+        ipis=list(artist.ipis),
+        isnis=list(artist.isnis),
+    )
+
+
+def artist_view(artist: ArtistFacts) -> PersonView:
+    return musicbrainz_view(artist_record(artist))
+
+
+def _credit_view(writer: WriterCredit, mlc: MlcEvidence) -> PersonView:
+    """The credit as Spotify gives it, with the IPI The MLC lists for the writer it matched."""
+    ipi = mlc.credit_ipis.get(writer.name)
+    return PersonView.of([KnownName(writer.name, "Spotify credit")], ipis=[ipi])
+
+
+def _work_contradicts(iswcs: Iterable[str], mlc: MlcEvidence) -> bool:
+    """A MusicBrainz work whose ISWCs are known and none is the MLC work's is another work."""
+    keys = {k for k in map(iswc_key, iswcs) if k}
+    return bool(keys and mlc.iswcs and not keys & mlc.iswcs)
+
+
 def resolve_songwriter(
     writer: WriterCredit, track: TrackForLinks, lookups: SongwriterLookups
 ) -> WriterResolution:
     """Which MusicBrainz artist this writer of this track is, in order of evidence:
 
-    1. the one writer (name or alias equal) of the works of the track's ISRC recordings;
-    2. the one artist with a current link to the writer's Spotify artist page;
-    3. the one artist among those whose name or alias equals the writer's that wrote a work
-       titled like the track (no corroboration, or several: ambiguous; nobody: not_found).
+    1. the one writer (a name agreeing, no identifier disagreeing) of the works of the track's
+       ISRC recordings, leaving out works whose ISWC disagrees with The MLC's;
+    2. the one artist with a current link to the writer's Spotify artist page (unless its IPI
+       disagrees with The MLC's);
+    3. among artists whose names agree with the writer's (an IPI disagreeing with The MLC's
+       rules one out), the one corroborated most strongly: its IPI is on the MLC work, else it
+       wrote a work with the MLC work's ISWC, else it wrote a work titled like the track and
+       that title is not generic. A tie, or no corroboration, is ambiguous; nobody: not_found.
     """
-    key = normalised_name(writer.name)
-    if not key:
-        return WriterResolution(writer, MatchMethod.NOT_FOUND)
+    if not normalised_name(writer.name):
+        return WriterResolution(writer, MatchMethod.NOT_FOUND, evidence="no name")
+    credit = _credit_view(writer, track.mlc)
     if track.isrc:
-        matches = [a for a in lookups.evidence_writers(track.isrc) if key in artist_names(a)]
-        if len(matches) == 1:
-            return _linked(writer, key, MatchMethod.EVIDENCE, matches[0], (matches[0].mbid,))
+        found = _from_recording_works(writer, credit, track, lookups)
+        if found is not None:
+            return found
     if writer.spotify_url:
         linking = list(dict.fromkeys(lookups.artists_linking(writer.spotify_url)))
         if len(linking) == 1:
             artist = lookups.artist(linking[0])
-            return _linked(writer, key, MatchMethod.SPOTIFY_URL, artist, (artist.mbid,))
-    candidates = list({a.mbid: a for a in lookups.artists_named(writer.name)}.values())
-    if not candidates:
-        return WriterResolution(writer, MatchMethod.NOT_FOUND)
-    mbids = tuple(a.mbid for a in candidates)
+            match = match_people(credit, artist_view(artist))
+            if not match.contradicted:
+                why = f"the only artist linking to {writer.spotify_url}"
+                return _linked(writer, MatchMethod.SPOTIFY_URL, artist, (artist.mbid,), why)
+    return _from_name_candidates(writer, credit, track, lookups)
+
+
+def _from_recording_works(
+    writer: WriterCredit, credit: PersonView, track: TrackForLinks, lookups: SongwriterLookups
+) -> WriterResolution | None:
+    scored: dict[str, tuple[float, ArtistFacts, str]] = {}
+    for work in lookups.recording_works(track.isrc or ""):
+        if _work_contradicts(work.iswcs, track.mlc):
+            continue
+        for artist in work.writers:
+            match = match_people(credit, artist_view(artist))
+            if match.same and not match.contradicted:
+                why = (
+                    f"writer of {work.title!r}, a work of the ISRC's recording; {match.describe()}"
+                )
+                if artist.mbid not in scored or match.confidence > scored[artist.mbid][0]:
+                    scored[artist.mbid] = (match.confidence, artist, why)
+    if not scored:
+        return None
+    best = max(c for c, _, _ in scored.values())
+    top = [(artist, why) for c, artist, why in scored.values() if c == best]
+    if len(top) != 1:
+        return None
+    artist, why = top[0]
+    return _linked(writer, MatchMethod.EVIDENCE, lookups.artist(artist.mbid), (artist.mbid,), why)
+
+
+def _from_name_candidates(
+    writer: WriterCredit, credit: PersonView, track: TrackForLinks, lookups: SongwriterLookups
+) -> WriterResolution:
+    found = list({a.mbid: a for a in lookups.artists_named(writer.name)}.values())
+    if not found:
+        return WriterResolution(writer, MatchMethod.NOT_FOUND, evidence="no artist of that name")
+    mbids = tuple(a.mbid for a in found)
+    rejected = []
+    levels: dict[MatchMethod, list[tuple[ArtistFacts, str]]] = {}
     title = normalised_title(track.title)
-    confirmed = [
-        a
-        for a in candidates
-        if any(normalised_title(t) == title for t in lookups.work_titles(a.mbid))
-    ]
-    if len(confirmed) == 1:
-        artist = lookups.artist(confirmed[0].mbid)
-        return _linked(writer, key, MatchMethod.NAME_CORROBORATED, artist, mbids)
-    return WriterResolution(writer, MatchMethod.AMBIGUOUS, candidate_mbids=mbids)
+    for artist in found:
+        view = artist_view(artist)
+        match = match_people(credit, view)
+        if match.contradicted:
+            rejected.append(f"{artist.mbid}: {match.describe()}")
+            continue
+        shared = sorted(view.ipis & track.mlc.writer_ipis)
+        if shared:
+            levels.setdefault(MatchMethod.IDENTIFIER, []).append(
+                (artist, f"IPI {shared[0]} is a writer's of the track's MLC work")
+            )
+            continue
+        works = lookups.works_written(artist.mbid)
+        by_iswc = [w for w in works if w.iswcs and not _work_contradicts(w.iswcs, track.mlc)]
+        if track.mlc.iswcs and by_iswc:
+            levels.setdefault(MatchMethod.WORK_ISWC, []).append(
+                (artist, f"wrote {by_iswc[0].title!r}, the MLC work's ISWC")
+            )
+            continue
+        titled = [
+            w
+            for w in works
+            if normalised_title(w.title) == title and not _work_contradicts(w.iswcs, track.mlc)
+        ]
+        if titled and not lookups.title_is_generic(track.title):
+            levels.setdefault(MatchMethod.NAME_CORROBORATED, []).append(
+                (artist, f"wrote a work titled {titled[0].title!r}; {match.describe()}")
+            )
+        elif titled:
+            rejected.append(f"{artist.mbid}: wrote a {track.title!r}, a title too common to tell")
+    for method in CORROBORATIONS:
+        corroborated = levels.get(method, [])
+        if len(corroborated) == 1:
+            artist, why = corroborated[0]
+            return _linked(writer, method, lookups.artist(artist.mbid), mbids, why)
+        if corroborated:
+            tied = ", ".join(a.mbid for a, _ in corroborated)
+            rejected.append(f"tie at {method.value}: {tied}")
+            break
+    why = "; ".join(rejected) or "no candidate corroborated by the track"
+    return WriterResolution(writer, MatchMethod.AMBIGUOUS, candidate_mbids=mbids, evidence=why)
 
 
 def resolve_track_writers(
@@ -390,11 +587,12 @@ def resolve_track_writers(
 
 def _linked(
     writer: WriterCredit,
-    key: str,
     method: MatchMethod,
     artist: ArtistFacts,
     candidates: tuple[str, ...],
+    evidence: str,
 ) -> WriterResolution:
+    key = normalised_name(writer.name)
     return WriterResolution(
         writer=writer,
         method=method,
@@ -405,10 +603,17 @@ def _linked(
         artist=artist,
         links=current_links(artist.urls),
         ended_links=tuple(dict.fromkeys(u.url for u in artist.urls if u.ended)),
+        evidence=evidence,
     )
 
 
 # --- asking MusicBrainz once ------------------------------------------------------------------
+
+
+def names_agree(name: str, artist: ArtistFacts) -> bool:
+    """Whether one of the artist's names (name, sort name, aliases) agrees with `name`."""
+    credited = PersonView.of([KnownName(name, "Spotify credit")])
+    return best_name_agreement(credited, artist_view(artist)) is not None
 
 
 @dataclass
@@ -417,29 +622,44 @@ class CachedMusicBrainzLookups:
 
     Per ISRC: the recordings and their works' writers (shared by the track's writers and by
     tracks with the same ISRC). Per writer name: one artist search, and one work search for
-    all its candidates. Per Spotify URL: one reverse lookup. Per MBID: one artist lookup. So a
-    songwriter met again on another track costs no request of its own.
+    all its candidates. Per Spotify URL: one reverse lookup. Per MBID: one artist lookup. Per
+    title: one count of the works carrying it. So a songwriter met again on another track
+    costs no request of its own.
     """
 
     source: MusicBrainzSource
-    _evidence: dict[str, tuple[ArtistFacts, ...]] = field(default_factory=dict)
+    _works: dict[str, tuple[RecordingWork, ...]] = field(default_factory=dict)
     _linking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _named: dict[str, tuple[ArtistFacts, ...]] = field(default_factory=dict)
-    _titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _written: dict[str, tuple[WrittenWork, ...]] = field(default_factory=dict)
     _title_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _artists: dict[str, ArtistFacts] = field(default_factory=dict)
+    _generic: dict[str, bool] = field(default_factory=dict)
 
-    def evidence_writers(self, isrc: str) -> Sequence[ArtistFacts]:
-        if isrc not in self._evidence:
-            mbids: dict[str, None] = {}
+    def recording_works(self, isrc: str) -> Sequence[RecordingWork]:
+        if isrc not in self._works:
+            works: dict[str, RecordingWork] = {}
             for found in self.source.recordings_by_isrc(isrc):
                 for work in self.source.recording(found.mbid).works:
-                    for relation in work.writers:
-                        if relation.type in WRITER_RELATION_TYPES:
-                            mbids.setdefault(relation.artist.mbid)
-            # Work relationships carry no aliases: an alias match needs each writer's lookup.
-            self._evidence[isrc] = tuple(self.artist(mbid) for mbid in mbids)
-        return self._evidence[isrc]
+                    if work.mbid in works:
+                        continue
+                    mbids = dict.fromkeys(
+                        r.artist.mbid for r in work.writers if r.type in WRITER_RELATION_TYPES
+                    )
+                    # Work relationships carry no aliases: an alias match needs each lookup.
+                    works[work.mbid] = RecordingWork(
+                        mbid=work.mbid,
+                        title=work.title,
+                        iswcs=tuple(work.iswcs),
+                        cover=work.cover,
+                        writers=tuple(self.artist(mbid) for mbid in mbids),
+                    )
+            self._works[isrc] = tuple(works.values())
+        return self._works[isrc]
+
+    def recording_works_seen(self) -> dict[str, tuple[RecordingWork, ...]]:
+        """Every ISRC looked up so far and the works of its recordings."""
+        return dict(self._works)
 
     def artists_linking(self, spotify_url: str) -> Sequence[str]:
         if spotify_url not in self._linking:
@@ -452,26 +672,36 @@ class CachedMusicBrainzLookups:
         key = normalised_name(name)
         if key not in self._named:
             hits = self.source.search_artists(name) if key else ()
-            # Scores are relative (notes §0.5): only name or alias equality makes a candidate.
-            gated = {hit.mbid: hit for hit in hits if key in artist_names(hit)}
+            # Scores are relative (notes §0.5): only agreeing names make a candidate.
+            gated = {hit.mbid: hit for hit in hits if names_agree(name, hit)}
             self._named[key] = tuple(gated.values())
             group = tuple(gated)
             for mbid in group:
                 self._title_groups.setdefault(mbid, group)
         return self._named[key]
 
-    def work_titles(self, mbid: str) -> Sequence[str]:
-        if mbid not in self._titles:
-            group = tuple(m for m in self._title_groups.get(mbid, (mbid,)) if m not in self._titles)
-            titles: dict[str, list[str]] = {m: [] for m in group}
+    def works_written(self, mbid: str) -> Sequence[WrittenWork]:
+        if mbid not in self._written:
+            group = tuple(
+                m for m in self._title_groups.get(mbid, (mbid,)) if m not in self._written
+            )
+            written: dict[str, dict[str, WrittenWork]] = {m: {} for m in group}
             for work in self.source.works_by_writers(group):
                 for relation in work.writers:
                     wrote = relation.type in WRITER_RELATION_TYPES
-                    if wrote and relation.artist.mbid in titles:
-                        titles[relation.artist.mbid].append(work.title)
-            for writer, written in titles.items():
-                self._titles[writer] = tuple(dict.fromkeys(written))
-        return self._titles[mbid]
+                    if wrote and relation.artist.mbid in written:
+                        found = WrittenWork(work.title, tuple(work.iswcs))
+                        written[relation.artist.mbid][work.mbid] = found
+            for writer, works in written.items():
+                self._written[writer] = tuple(works.values())
+        return self._written[mbid]
+
+    def title_is_generic(self, title: str) -> bool:
+        key = normalised_title(title)
+        if key not in self._generic:
+            bare = _FEATURING.sub("", title).strip() or title
+            self._generic[key] = self.source.count_works_titled(bare) >= GENERIC_TITLE_MIN_WORKS
+        return self._generic[key]
 
     def artist(self, mbid: str) -> ArtistFacts:
         if mbid not in self._artists:

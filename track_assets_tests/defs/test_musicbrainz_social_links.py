@@ -15,6 +15,7 @@ from track_assets.db.repository import (
     songwriter_artist_ids,
 )
 from track_assets.db.tables import artists
+from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
 from track_assets.defs.assets.spotify_credits import spotify_credits
@@ -23,7 +24,14 @@ from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 
 pytestmark = pytest.mark.chromium
-PHASES = [playlist_tracks, spotify_track_metadata, spotify_credits, musicbrainz_social_links]
+# Phase 4 runs after phase 3: The MLC's IPIs and ISWC are evidence for it.
+PHASES = [
+    playlist_tracks,
+    spotify_track_metadata,
+    spotify_credits,
+    mlc_publisher_status,
+    musicbrainz_social_links,
+]
 
 
 @pytest.fixture(params=["development"])

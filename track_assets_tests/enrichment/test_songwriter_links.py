@@ -32,9 +32,12 @@ from track_assets.enrichment.songwriter_links import (
     ClassifiedLink,
     LinkPlatform,
     MatchMethod,
+    MlcEvidence,
+    RecordingWork,
     TrackForLinks,
     WriterCredit,
     WriterResolution,
+    WrittenWork,
     classify_link,
     resolve_songwriter,
     resolve_track_writers,
@@ -42,6 +45,7 @@ from track_assets.enrichment.songwriter_links import (
 )
 from track_assets.sandbox.catalog.generate import generate
 from track_assets.sandbox.catalog.model import Catalog, Track
+from track_assets.sandbox.catalog.names import name_tokens
 from track_assets.sandbox.catalog.truth import (
     Case,
     ExpectedTrack,
@@ -90,16 +94,32 @@ def resolved(sandbox, catalog, truth) -> dict[str, list[WriterResolution]]:
     """Every playlist track resolved once, through one cache, as phase 4 would."""
     client = MusicBrainzClient(sandbox.base_url("musicbrainz"), "tests@track-assets.invalid")
     lookups = CachedMusicBrainzLookups(client)
-    return {tid: resolve_track_writers(track_for(catalog, tid), lookups) for tid in truth}
+    return {tid: resolve_track_writers(track_for(catalog, tid, truth), lookups) for tid in truth}
 
 
-def track_for(catalog: Catalog, track_id: str) -> TrackForLinks:
+def track_for(catalog: Catalog, track_id: str, truth=None) -> TrackForLinks:
+    """The track as phase 4 sees it; with `truth`, also what phase 3 found at The MLC (the
+    IPIs of the ISRC's works' writers, each credit's matched IPI, the chosen work's ISWC)."""
     track: Track = catalog.tracks_by_id[track_id]
     writers = tuple(
         WriterCredit(p.name, f"spotify:artist:{p.artist_id}" if p.artist_id else None)
         for p in track.credits.writers
     )
-    return TrackForLinks(track.id, track.name, track.isrc, writers)
+    mlc = MlcEvidence()
+    if truth is not None:
+        expected = truth[track_id].mlc
+        codes = {r.song_code for r in catalog.mlc_recordings_by_isrc.get(track.isrc or "", ())}
+        works = [catalog.mlc_works_by_song_code[c] for c in codes if c]
+        matched = {
+            p.name: w.ipi
+            for p in track.credits.writers
+            for w in expected.writers
+            if name_tokens(w.name) == name_tokens(p.name)
+        }
+        mlc = MlcEvidence.of(
+            [w.ipi for work in works for w in work.writers], matched, [expected.iswc]
+        )
+    return TrackForLinks(track.id, track.name, track.isrc, writers, mlc)
 
 
 def requests(client: MusicBrainzClient) -> int:
@@ -174,7 +194,7 @@ def test_a_songwriter_met_again_on_another_track_costs_no_request(client, catalo
 
     other = track_for(catalog, second)
     if other.isrc:
-        lookups.evidence_writers(other.isrc)  # the track's evidence, not the writer's
+        lookups.recording_works(other.isrc)  # the track's evidence, not the writer's
     before = requests(client)
     again = resolve_songwriter(writer, other, lookups)
     assert requests(client) == before
@@ -238,6 +258,10 @@ def test_links_are_classified_by_host_first(url, relation_type, platform):
 @dataclass(frozen=True)
 class _Alias:
     name: str
+    type: str | None = None
+    sort_name: str | None = None
+    locale: str | None = None
+    primary: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,6 +281,8 @@ class _Artist:
     disambiguation: str | None = None
     type: str | None = "Person"
     country: str | None = None
+    ipis: tuple[str, ...] = ()
+    isnis: tuple[str, ...] = ()
 
 
 @dataclass
@@ -265,9 +291,15 @@ class _FakeLookups:
     linking: dict[str, list[str]] = field(default_factory=dict)
     named: list[_Artist] = field(default_factory=list)
     titles: dict[str, list[str]] = field(default_factory=dict)
+    iswcs: dict[str, list[str]] = field(default_factory=dict)  # mbid -> ISWCs of its works
+    generic: set[str] = field(default_factory=set)
+    evidence_iswcs: tuple[str, ...] = ()
 
-    def evidence_writers(self, isrc):
-        return self.evidence.get(isrc, [])
+    def recording_works(self, isrc):
+        writers = tuple(self.evidence.get(isrc, []))
+        if not writers:
+            return []
+        return [RecordingWork("w0", "Blue Hour", self.evidence_iswcs, False, writers)]
 
     def artists_linking(self, spotify_url):
         return self.linking.get(spotify_url, [])
@@ -275,8 +307,12 @@ class _FakeLookups:
     def artists_named(self, name):
         return self.named
 
-    def work_titles(self, mbid):
-        return self.titles.get(mbid, [])
+    def works_written(self, mbid):
+        titled = [WrittenWork(t) for t in self.titles.get(mbid, [])]
+        return titled + [WrittenWork(f"Work {i}", (i,)) for i in self.iswcs.get(mbid, [])]
+
+    def title_is_generic(self, title):
+        return title in self.generic
 
     def artist(self, mbid):
         everyone = [*self.named, *(a for found in self.evidence.values() for a in found)]
@@ -330,6 +366,64 @@ def test_a_name_alone_is_ambiguous_until_a_work_title_corroborates_it():
     assert resolve_songwriter(WRITER, TRACK, _FakeLookups()).method is MatchMethod.NOT_FOUND
 
 
+def test_a_generic_title_corroborates_no_namesake():
+    # Two people named Ana Lima; only one wrote a "Blue Hour", but "Blue Hour" is a title
+    # hundreds of works carry: a stranger may have written one of them.
+    generic = _FakeLookups(
+        named=[ANA, ANA_BAND], titles={"a": ["Blue Hour"]}, generic={TRACK.title}
+    )
+    result = resolve_songwriter(WRITER, TRACK, generic)
+    assert (result.method, result.mbid) == (MatchMethod.AMBIGUOUS, None)
+    assert result.candidate_mbids == ("a", "b") and "too common" in result.evidence
+
+
+def test_an_ipi_disagreeing_with_the_mlc_rules_a_candidate_out_whatever_the_names():
+    track = replace(TRACK, mlc=MlcEvidence.of(credit_ipis={"Ana Lima": "00000000111"}))
+    stranger = replace(ANA, ipis=("00000000999",))
+    lookups = _FakeLookups(named=[stranger], titles={"a": ["Blue Hour"]})
+    result = resolve_songwriter(WRITER, track, lookups)
+    assert result.method is MatchMethod.AMBIGUOUS and "IPIs differ" in result.evidence
+    # ... also on the evidence path and behind a Spotify link
+    evidence = _FakeLookups(evidence={TRACK.isrc: [stranger]}, linking={WRITER.spotify_url: ["a"]})
+    evidence.named = [stranger]
+    assert resolve_songwriter(WRITER, track, evidence).method is MatchMethod.AMBIGUOUS
+
+
+def test_an_ipi_on_the_mlc_work_links_a_namesake_a_title_could_not():
+    track = replace(TRACK, mlc=MlcEvidence.of(writer_ipis=["00000000111", "222"]))
+    ours = replace(ANA, ipis=("111",))
+    lookups = _FakeLookups(named=[ours, ANA_BAND], generic={TRACK.title})
+    result = resolve_songwriter(WRITER, track, lookups)
+    assert (result.method, result.mbid, result.confidence) == (MatchMethod.IDENTIFIER, "a", 1.0)
+    assert "IPI 00000000111" in result.evidence
+
+
+def test_a_work_with_the_mlc_iswc_corroborates_and_a_disagreeing_iswc_does_not():
+    track = replace(TRACK, mlc=MlcEvidence.of(iswcs=["T-345.246.800-1"]))
+    lookups = _FakeLookups(named=[ANA, ANA_BAND], iswcs={"b": ["T3452468001"]})
+    result = resolve_songwriter(WRITER, track, lookups)
+    assert (result.method, result.mbid) == (MatchMethod.WORK_ISWC, "b")
+    # The recording's work carries another ISWC: it is not this track's work, its writer no
+    # evidence; a same-titled work with another ISWC corroborates nothing either.
+    other = _FakeLookups(
+        evidence={TRACK.isrc: [ANA]},
+        evidence_iswcs=("T-000.000.001-0",),
+        named=[ANA],
+        titles={"a": []},
+        iswcs={"a": ["T0000000010"]},
+    )
+    assert resolve_songwriter(WRITER, track, other).method is MatchMethod.AMBIGUOUS
+
+
+def test_a_legal_name_alias_finds_the_writer_on_the_recordings_work():
+    moore = _Artist("s", "Skrillex", aliases=(_Alias("Sonny John Moore", "Legal name"),))
+    credit = WriterCredit("Sonny Moore")
+    lookups = _FakeLookups(evidence={TRACK.isrc: [moore, _Artist("c", "Bo Berg")]})
+    result = resolve_songwriter(credit, TRACK, lookups)
+    assert (result.method, result.mbid) == (MatchMethod.EVIDENCE, "s")
+    assert "Legal name" in result.evidence
+
+
 @dataclass(frozen=True)
 class _Ref:
     mbid: str
@@ -347,6 +441,8 @@ class _Work:
     mbid: str
     title: str
     writers: tuple[_Relation, ...]
+    iswcs: tuple[str, ...] = ()
+    cover: bool = False
 
 
 @dataclass(frozen=True)
@@ -404,20 +500,31 @@ class _FakeSource:
         self.asked.append(("works", tuple(mbids)))
         return [_Work("w2", "Blue Hour", (_Relation("lyricist", _Ref("b", "Annie")),))]
 
+    def count_works_titled(self, title):
+        self.asked.append(("count", title))
+        return 1
+
 
 def test_cached_lookups_gate_names_skip_ended_links_and_ask_once():
     source = _FakeSource()
     lookups = CachedMusicBrainzLookups(source)
 
-    assert [a.mbid for a in lookups.artists_named("Ana  Lima")] == ["a", "b"]
+    # "Lima Ana" is the same words in another order: a candidate, still to be corroborated
+    assert [a.mbid for a in lookups.artists_named("Ana  Lima")] == ["a", "b", "e"]
     assert lookups.artists_linking(WRITER.spotify_url) == ("a",)
-    assert [a.mbid for a in lookups.evidence_writers(TRACK.isrc)] == ["a"]  # not the arranger
-    assert (lookups.work_titles("a"), lookups.work_titles("b")) == ((), ("Blue Hour",))
+    [work] = lookups.recording_works(TRACK.isrc)
+    assert [a.mbid for a in work.writers] == ["a"]  # not the arranger
+    assert (lookups.works_written("a"), lookups.works_written("b")) == (
+        (),
+        (WrittenWork("Blue Hour"),),
+    )
+    assert not lookups.title_is_generic("Blue Hour (feat. X)")
     for _ in range(2):
         lookups.artists_named("ana lima")
         lookups.artists_linking(WRITER.spotify_url)
-        lookups.evidence_writers(TRACK.isrc)
-        lookups.work_titles("b")
+        lookups.recording_works(TRACK.isrc)
+        lookups.works_written("b")
+        lookups.title_is_generic("BLUE HOUR")
         lookups.artist("a")
 
     assert source.asked == [
@@ -426,19 +533,20 @@ def test_cached_lookups_gate_names_skip_ended_links_and_ask_once():
         ("isrc", TRACK.isrc),
         ("recording", "r1"),
         ("artist", "a"),
-        ("works", ("a", "b")),  # one work search for all candidates of a name
+        ("works", ("a", "b", "e")),  # one work search for all candidates of a name
+        ("count", "Blue Hour"),  # one count per title, without the featured artists
     ]
 
 
 # --- storing ----------------------------------------------------------------------------------
 
 
-def _pick(resolved, method: MatchMethod, *, with_ended: bool = False) -> WriterResolution:
+def _pick(resolved, *methods: MatchMethod, with_ended: bool = False) -> WriterResolution:
     return next(
         r
         for results in resolved.values()
         for r in results
-        if r.method is method and (r.ended_links or not with_ended)
+        if r.method in methods and (r.ended_links or not with_ended)
     )
 
 
@@ -500,7 +608,8 @@ def test_unlinked_songwriters_keep_their_reason_and_no_artist(conn, resolved):
 
 
 def test_an_ambiguous_track_does_not_undo_a_link_found_on_another(conn, resolved):
-    linked = _pick(resolved, MatchMethod.NAME_CORROBORATED)
+    # a name candidate corroborated by the track: by its MLC work's IPI, or by its title
+    linked = _pick(resolved, MatchMethod.IDENTIFIER, MatchMethod.NAME_CORROBORATED)
     songwriter = _songwriter(conn, linked)
     store_songwriter_resolution(conn, songwriter, linked, now=NOW)
 

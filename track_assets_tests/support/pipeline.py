@@ -8,6 +8,7 @@ from track_assets.defs.assets.enriched_tracks import enriched_tracks
 from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
+from track_assets.defs.assets.songwriter_identity import songwriter_identity
 from track_assets.defs.assets.spotify_credits import spotify_credits
 from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 
@@ -18,6 +19,7 @@ PHASE_ASSETS = (
     spotify_credits,
     mlc_publisher_status,
     musicbrainz_social_links,
+    songwriter_identity,
     chartmetric_analytics,
     enriched_tracks,
 )

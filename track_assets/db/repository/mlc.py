@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import MlcPublisher, MlcWork, MlcWriter, TrackMlcWork
+from track_assets.db.records import MlcPublisher, MlcWork, MlcWriter, TrackMlcFacts, TrackMlcWork
 from track_assets.db.repository.credits import normalized_person_name
-from track_assets.db.statements import known_values, upsert_row
-from track_assets.db.tables import mlc_work_publishers, mlc_work_writers, mlc_works, track_mlc_works
+from track_assets.db.statements import in_chunks, known_values, upsert_row
+from track_assets.db.tables import (
+    mlc_work_publishers,
+    mlc_work_writers,
+    mlc_works,
+    track_credits,
+    track_mlc_works,
+)
 
 
 def mlc_party_key(name: str, ipi: str | None) -> str:
@@ -148,3 +155,55 @@ def track_mlc_candidates(conn: Connection, track_id: str) -> list[TrackMlcWork]:
         .order_by(track_mlc_works.c.is_chosen.desc(), track_mlc_works.c.mlc_song_code)
     )
     return [TrackMlcWork.from_row(row) for row in rows]
+
+
+def track_mlc_facts(conn: Connection, track_ids: Iterable[str]) -> dict[str, TrackMlcFacts]:
+    """What The MLC says about each of these tracks, read in a few queries: its candidate works
+    (still linked to its ISRC), their writers' IPIs, the chosen work's ISWC and the IPI of the
+    work's writer each credit was matched to. Tracks without a candidate are left out."""
+    wanted = sorted(set(track_ids))
+    links: dict[str, list] = {}
+    for chunk in in_chunks(wanted):
+        rows = conn.execute(
+            select(track_mlc_works.c.track_id, track_mlc_works.c.is_chosen, mlc_works)
+            .join(mlc_works, mlc_works.c.mlc_song_code == track_mlc_works.c.mlc_song_code)
+            .where(
+                track_mlc_works.c.track_id.in_(chunk),
+                track_mlc_works.c.matched_isrc.is_not(None),
+            )
+            .order_by(track_mlc_works.c.track_id, track_mlc_works.c.mlc_song_code)
+        )
+        for row in rows:
+            links.setdefault(row.track_id, []).append(row)
+    codes = sorted({row.mlc_song_code for rows in links.values() for row in rows})
+    ipis: dict[str, list[str]] = {}
+    for chunk in in_chunks(codes):
+        rows = conn.execute(
+            select(mlc_work_writers.c.mlc_song_code, mlc_work_writers.c.ipi).where(
+                mlc_work_writers.c.mlc_song_code.in_(chunk), mlc_work_writers.c.ipi.is_not(None)
+            )
+        )
+        for row in rows:
+            ipis.setdefault(row.mlc_song_code, []).append(row.ipi)
+    credit_ipis: dict[str, dict[str, str]] = {}
+    for chunk in in_chunks(sorted(links)):
+        rows = conn.execute(
+            select(track_credits.c.track_id, track_credits.c.name, track_credits.c.mlc_ipi).where(
+                track_credits.c.track_id.in_(chunk),
+                track_credits.c.role == "writer",
+                track_credits.c.mlc_ipi.is_not(None),
+            )
+        )
+        for row in rows:
+            credit_ipis.setdefault(row.track_id, {})[row.name] = row.mlc_ipi
+    return {
+        track_id: TrackMlcFacts(
+            track_id=track_id,
+            song_codes=tuple(r.mlc_song_code for r in rows),
+            chosen_song_code=next((r.mlc_song_code for r in rows if r.is_chosen), None),
+            writer_ipis=tuple(i for r in rows for i in ipis.get(r.mlc_song_code, ())),
+            iswcs=tuple(r.iswc for r in rows if r.is_chosen and r.iswc),
+            credit_ipis=credit_ipis.get(track_id, {}),
+        )
+        for track_id, rows in links.items()
+    }

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import ArtistExternalLink, MusicBrainzArtist
+from track_assets.db.records import ArtistExternalLink, IsrcMusicBrainzWork, MusicBrainzArtist
 from track_assets.db.statements import in_chunks, known_values, upsert_row
-from track_assets.db.tables import LINK_KINDS, artist_external_links, artist_songwriters, artists
+from track_assets.db.tables import (
+    LINK_KINDS,
+    artist_external_links,
+    artist_songwriters,
+    artists,
+    isrc_musicbrainz_works,
+)
 
 
 def upsert_musicbrainz_artist(
@@ -108,3 +114,29 @@ def list_artist_external_links(conn: Connection, artist_id: int) -> list[ArtistE
         .order_by(artist_external_links.c.kind, artist_external_links.c.url)
     )
     return [ArtistExternalLink.from_row(row) for row in rows]
+
+
+def replace_isrc_musicbrainz_works(
+    conn: Connection, isrc: str, works: Iterable[IsrcMusicBrainzWork], *, now: datetime
+) -> None:
+    """The MusicBrainz works of the ISRC's recordings, as just looked up (others removed)."""
+    conn.execute(delete(isrc_musicbrainz_works).where(isrc_musicbrainz_works.c.isrc == isrc))
+    for work in works:
+        values = work.as_values()
+        upsert_row(conn, isrc_musicbrainz_works, values, key=("isrc", "work_mbid"), now=now)
+
+
+def musicbrainz_iswcs_by_isrc(conn: Connection, isrcs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The ISWCs of the MusicBrainz works of each ISRC's recordings (ISRCs without any left
+    out)."""
+    found: dict[str, dict[str, None]] = {}
+    for chunk in in_chunks(sorted(set(isrcs))):
+        rows = conn.execute(
+            select(isrc_musicbrainz_works.c.isrc, isrc_musicbrainz_works.c.iswcs).where(
+                isrc_musicbrainz_works.c.isrc.in_(chunk)
+            )
+        )
+        for row in rows:
+            for iswc in row.iswcs or ():
+                found.setdefault(row.isrc, {})[iswc] = None
+    return {isrc: tuple(iswcs) for isrc, iswcs in found.items()}

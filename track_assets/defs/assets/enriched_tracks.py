@@ -48,6 +48,7 @@ SEED_FIELDS = (
         "spotify_credits",
         "mlc_publisher_status",
         "musicbrainz_social_links",
+        "songwriter_identity",
         "chartmetric_analytics",
     ],
     check_specs=[dg.AssetCheckSpec("every_track_consolidated", asset="enriched_tracks")],

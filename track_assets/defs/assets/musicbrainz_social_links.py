@@ -1,6 +1,8 @@
 """Phase 4: up to 3 writers per track resolved to MusicBrainz artists (evidence first: ISRC ->
-recording -> work -> writer; then a Spotify URL relationship; then a name only when a work
-corroborates it), and their current social links classified by platform."""
+recording -> work -> writer; then a Spotify URL relationship; then a name only when an IPI or
+ISWC The MLC gives, or a title rare enough to identify a work, corroborates it; an identifier
+disagreeing with The MLC's rules an artist out), and their current social links by platform.
+Runs after phase 3 so The MLC's writers, IPIs and ISWC are evidence here."""
 
 import time
 
@@ -9,7 +11,9 @@ import dagster as dg
 from track_assets.db.repository import (
     list_track_credits,
     playlist_track_rows,
+    replace_isrc_musicbrainz_works,
     set_phase_status,
+    track_mlc_facts,
     tracks_needing_phase,
 )
 from track_assets.defs.failures import fail_fast_on_systemic_errors
@@ -18,6 +22,8 @@ from track_assets.defs.reporting import Coverage, PhaseReport, phase_result
 from track_assets.defs.resources import DatabaseResource, MusicBrainzResource
 from track_assets.enrichment.musicbrainz_store import (
     PHASE,
+    isrc_work_rows,
+    mlc_evidence,
     songwriters_to_resolve,
     store_songwriter_resolution,
     stored_songwriter_resolution,
@@ -36,7 +42,7 @@ from track_assets.settings import load_settings
 
 @dg.asset(
     partitions_def=playlists_partitions,
-    deps=["spotify_credits"],
+    deps=["mlc_publisher_status"],
     pool="musicbrainz_api",
     retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
     kinds={"musicbrainz"},
@@ -55,6 +61,7 @@ def musicbrainz_social_links(
     with engine.connect() as conn:
         rows = playlist_track_rows(conn, playlist_id)
         due = tracks_needing_phase(conn, PHASE, [r.spotify_track_id for r in rows], now, ttl)
+        mlc_facts = track_mlc_facts(conn, due)
         tracks = {}
         for row in rows:
             if row.spotify_track_id not in due:
@@ -66,7 +73,11 @@ def musicbrainz_social_links(
                 WriterCredit(c.name, c.spotify_artist_uri, c.songwriter_id) for c in credits
             )
             tracks[row.spotify_track_id] = TrackForLinks(
-                row.spotify_track_id, row.name or "", row.isrc, writers
+                row.spotify_track_id,
+                row.name or "",
+                row.isrc,
+                writers,
+                mlc_evidence(mlc_facts.get(row.spotify_track_id)),
             )
         chosen = {t: writers_to_resolve(track.writers) for t, track in tracks.items()}
         songwriter_ids = [w.songwriter_id for ws in chosen.values() for w in ws if w.songwriter_id]
@@ -85,6 +96,8 @@ def musicbrainz_social_links(
                     unresolved.discard(writer.songwriter_id)  # once, on its first track
                     resolutions.append(resolve_songwriter(writer, tracks[track_id], lookups))
     with engine.begin() as conn:
+        for isrc, works in lookups.recording_works_seen().items():
+            replace_isrc_musicbrainz_works(conn, isrc, isrc_work_rows(isrc, works, now), now=now)
         for resolution in resolutions:
             store_songwriter_resolution(conn, resolution.writer.songwriter_id, resolution, now=now)
             report.statuses[resolution.method.value] = (

@@ -70,14 +70,21 @@ class MlcReason(StrEnum):
 
 class MbMatch(StrEnum):
     EVIDENCE = "evidence"  # ISRC -> recording -> work -> writer relationship
+    IDENTIFIER = "identifier"  # a name candidate whose IPI is a writer's of the ISRC's MLC work
     SPOTIFY_URL = "spotify_url"  # the one artist with a current URL to the writer's Spotify page
+    WORK_ISWC = "work_iswc"  # a name candidate who wrote the work with the MLC work's ISWC
     NAME_CORROBORATED = "name_corroborated"  # name/alias match, writer of a work with this title
     AMBIGUOUS = "ambiguous"  # name/alias candidates, none (or several) confirmed: no links
     NOT_FOUND = "not_found"
 
     @property
     def linked(self) -> bool:
-        return self in (MbMatch.EVIDENCE, MbMatch.SPOTIFY_URL, MbMatch.NAME_CORROBORATED)
+        return self not in (MbMatch.AMBIGUOUS, MbMatch.NOT_FOUND)
+
+
+# A title this many MusicBrainz works carry (as the work search counts them: the title's words
+# as a phrase) identifies no work, so it corroborates no namesake.
+GENERIC_TITLE_MIN_WORKS = 5
 
 
 class LinkPlatform(StrEnum):
@@ -531,20 +538,70 @@ def spotify_artist_url(artist_id: str) -> str:
     return f"https://open.spotify.com/artist/{artist_id}"
 
 
+def _mlc_writer_ipis(catalog: Catalog, track: Track) -> set[str]:
+    """IPIs of the writers of every MLC work a recording of the track's ISRC is linked to."""
+    codes = {r.song_code for r in catalog.mlc_recordings_by_isrc.get(track.isrc or "", ())}
+    return {
+        _digits(w.ipi)
+        for code in codes
+        if code and code in catalog.mlc_works_by_song_code
+        for w in catalog.mlc_works_by_song_code[code].writers
+        if w.ipi
+    }
+
+
+def _digits(code: str) -> str:
+    return "".join(c for c in code if c.isdigit()).zfill(11)
+
+
+def _iswc(code: str | None) -> str | None:
+    return "".join(c for c in (code or "").upper() if c.isalnum()) or None
+
+
+def _works_titled(catalog: Catalog, title: str) -> int:
+    """How many MusicBrainz works the work search finds for this title: its words in a row."""
+    words = name_tokens(normalise_title(title))
+    count = 0
+    for work in catalog.mb_works:
+        have = name_tokens(work.title)
+        if any(have[i : i + len(words)] == words for i in range(len(have) - len(words) + 1)):
+            count += 1
+    return count
+
+
 def _writer_match(
     catalog: Catalog, track: Track, person: Contributor
 ) -> tuple[MbMatch, MbArtist | None, tuple[MbArtist, ...]]:
     key = normalise_name(person.name)
-    # 1. Evidence: ISRC -> recording -> work -> composer/lyricist/writer relationship.
+    mlc = expected_mlc(catalog, track)
+    mlc_iswc = _iswc(mlc.iswc)
+    matched = next(
+        (w for w in mlc.writers if name_tokens(w.name) == name_tokens(person.name)), None
+    )
+    credit_ipi = _digits(matched.ipi) if matched and matched.ipi else None
+
+    def contradicted(artist: MbArtist) -> bool:
+        ipis = {_digits(i) for i in artist.ipis}
+        return bool(credit_ipi and ipis and credit_ipi not in ipis)
+
+    def other_work(iswcs: tuple[str, ...]) -> bool:
+        known = {_iswc(i) for i in iswcs} - {None}
+        return bool(known and mlc_iswc and mlc_iswc not in known)
+
+    # 1. Evidence: ISRC -> recording -> work -> composer/lyricist/writer relationship (a work
+    #    whose ISWC is not the MLC work's is another work).
     if track.isrc:
         writers: dict[str, MbArtist] = {}
         for recording in catalog.mb_recordings_by_isrc.get(track.isrc, ()):
             for work_mbid in recording.work_mbids:
-                for relation in catalog.mb_works_by_mbid[work_mbid].writers:
+                work = catalog.mb_works_by_mbid[work_mbid]
+                if other_work(work.iswcs):
+                    continue
+                for relation in work.writers:
                     if relation.type in MB_WRITER_RELATION_TYPES:
                         artist = catalog.mb_artists_by_mbid[relation.artist_mbid]
                         writers.setdefault(artist.mbid, artist)
-        matches = [a for a in writers.values() if key in _names(a)]
+        matches = [a for a in writers.values() if key in _names(a) and not contradicted(a)]
         if len(matches) == 1:
             return MbMatch.EVIDENCE, matches[0], tuple(matches)
     # 2. The writer's Spotify page, linked from exactly one artist by a current relationship.
@@ -555,22 +612,47 @@ def _writer_match(
             for a in catalog.mb_artists_by_url.get(url, ())
             if any(u.resource == url and not u.ended for u in a.urls)
         ]
-        if len(linked) == 1:
+        if len(linked) == 1 and not contradicted(linked[0]):
             return MbMatch.SPOTIFY_URL, linked[0], tuple(linked)
-    # 3. Name or alias, confirmed by a writer relationship to a work with the track's title.
+    # 3. Name or alias, corroborated by (strongest first) an IPI on the ISRC's MLC works, a work
+    #    with the MLC work's ISWC, or a work with the track's title when that title is rare.
     candidates = catalog.mb_artists_named(person.name)
     if not candidates:
         return MbMatch.NOT_FOUND, None, ()
+    usable = [a for a in candidates if not contradicted(a)]
+    work_ipis = _mlc_writer_ipis(catalog, track)
     title = normalise_title(track.name)
-    confirmed = [
-        a
-        for a in candidates
-        if any(
-            normalise_title(w.title) == title for w in catalog.mb_works_by_writer.get(a.mbid, ())
-        )
-    ]
-    if len(confirmed) == 1:
-        return MbMatch.NAME_CORROBORATED, confirmed[0], candidates
+    generic = _works_titled(catalog, track.name) >= GENERIC_TITLE_MIN_WORKS
+    levels = (
+        (MbMatch.IDENTIFIER, lambda a: bool({_digits(i) for i in a.ipis} & work_ipis)),
+        (
+            MbMatch.WORK_ISWC,
+            lambda a: (
+                bool(mlc_iswc)
+                and any(
+                    mlc_iswc in {_iswc(i) for i in w.iswcs}
+                    for w in catalog.mb_works_by_writer.get(a.mbid, ())
+                )
+            ),
+        ),
+        (
+            MbMatch.NAME_CORROBORATED,
+            lambda a: (
+                not generic
+                and any(
+                    normalise_title(w.title) == title and not other_work(w.iswcs)
+                    for w in catalog.mb_works_by_writer.get(a.mbid, ())
+                )
+            ),
+        ),
+    )
+    left = list(usable)
+    for match, corroborates in levels:
+        confirmed = [a for a in left if corroborates(a)]
+        if len(confirmed) == 1:
+            return match, confirmed[0], candidates
+        if confirmed:
+            break
     return MbMatch.AMBIGUOUS, None, candidates
 
 
@@ -721,6 +803,9 @@ def _with_cases(catalog: Catalog, track: Track, expected: ExpectedTrack) -> Expe
     by_match = {
         MbMatch.EVIDENCE: Case.MB_EVIDENCE,
         MbMatch.SPOTIFY_URL: Case.MB_SPOTIFY_URL,
+        # A name candidate corroborated by the track's MLC work (IPI, ISWC) or by its title.
+        MbMatch.IDENTIFIER: Case.MB_NAME_CORROBORATED,
+        MbMatch.WORK_ISWC: Case.MB_NAME_CORROBORATED,
         MbMatch.NAME_CORROBORATED: Case.MB_NAME_CORROBORATED,
         MbMatch.AMBIGUOUS: Case.MB_AMBIGUOUS,
         MbMatch.NOT_FOUND: Case.MB_NOT_FOUND,

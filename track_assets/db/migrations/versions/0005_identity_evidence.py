@@ -1,6 +1,7 @@
 """Identity evidence: how each credited writer was matched at The MLC and to MusicBrainz (with
-confidence and evidence), the identifiers and aliases a MusicBrainz artist carries, and a
-work's alternative titles (so a work can be chosen again from the database alone).
+confidence and evidence), the identifiers and aliases a MusicBrainz artist carries, a work's
+alternative titles, and the MusicBrainz works of an ISRC's recordings with their ISWCs (so
+identity can be decided again from the database alone).
 
 Revision ID: 0005
 Revises: 0004
@@ -20,6 +21,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "isrc_musicbrainz_works",
+        sa.Column("isrc", sa.String(length=32), nullable=False),
+        sa.Column("work_mbid", sa.String(length=36), nullable=False),
+        sa.Column("title", sa.String(), nullable=True),
+        sa.Column("iswcs", sa.JSON(), nullable=True),
+        sa.Column("cover", sa.Boolean(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("isrc", "work_mbid", name=op.f("pk_isrc_musicbrainz_works")),
+    )
     with op.batch_alter_table("track_credits") as table:
         table.add_column(sa.Column("mlc_match_confidence", sa.Float(), nullable=True))
         table.add_column(sa.Column("mlc_match_evidence", sa.Text(), nullable=True))
@@ -34,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("isrc_musicbrainz_works")
     with op.batch_alter_table("mlc_works") as table:
         table.drop_column("alternative_titles")
     with op.batch_alter_table("artist_songwriters") as table:
