@@ -255,6 +255,33 @@ def events_serve(host: str, port: int) -> None:
         raise click.ClickException(f"cannot serve events on {host}:{port}: {error}") from None
 
 
+@main.command("accuracy")
+@click.argument("hard_cases", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def accuracy(hard_cases: str | None, as_json: bool) -> None:
+    """Run the pipeline on a sandbox of hand-written hard cases and score its answers.
+
+    HARD_CASES defaults to the shipped file (track_assets/sandbox/catalogs/hard_cases.json).
+    Prints, per category, expected / made / correct / wrong / precision / recall, then every
+    wrong or missing answer with the case's reason. Exits 0 whatever the score.
+    """
+    from track_assets.accuracy import evaluate_hard_cases, report_lines
+    from track_assets.sandbox.catalog import CatalogError
+    from track_assets.sandbox.catalog.hard_cases import HardCasesError, read_hard_cases
+
+    try:
+        hard = read_hard_cases(hard_cases)
+        progress = (lambda m: click.echo(m, err=True)) if sys.stderr.isatty() else (lambda m: None)
+        report = evaluate_hard_cases(hard, progress)
+    except (HardCasesError, CatalogError) as error:
+        raise click.UsageError(f"bad hard-cases file: {error}") from None
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        return
+    for line in report_lines(report):
+        click.echo(line)
+
+
 def _parse_all(refs: tuple[str, ...]) -> list[PlaylistRef]:
     parsed, errors = [], []
     for ref in refs:

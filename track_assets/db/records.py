@@ -147,6 +147,7 @@ class TrackCredit(_Record):
     songwriter_id: int | None = None
     mlc_ipi: str | None = None
     mlc_represented: bool | None = None
+    mlc_writer_name: str | None = None
     mlc_match_confidence: float | None = None
     mlc_match_evidence: str | None = None
     id: int | None = None

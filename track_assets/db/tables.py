@@ -282,7 +282,9 @@ track_credits = Table(
     # represents them there (None: not matched to the work's writers).
     Column("mlc_ipi", String(32)),
     Column("mlc_represented", Boolean),
-    # How sure the match to the work's writer is (1.0: an identifier agreed) and what agreed.
+    # The work's writer the credit was matched to (as The MLC names them), how sure the match
+    # is (1.0: an identifier agreed) and what agreed.
+    Column("mlc_writer_name", String),
     Column("mlc_match_confidence", Float),
     Column("mlc_match_evidence", Text),
     _created_at(),

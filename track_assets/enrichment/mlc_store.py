@@ -200,6 +200,7 @@ def store_track_mlc_decision(
             match.credited_name,
             mlc_ipi=match.ipi,
             represented=match.represented,
+            writer_name=match.work_writer,
             confidence=match.confidence,
             evidence=match.evidence,
         )

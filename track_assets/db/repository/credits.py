@@ -116,12 +116,13 @@ def set_credit_mlc_match(
     *,
     mlc_ipi: str | None,
     represented: bool | None,
+    writer_name: str | None = None,
     confidence: float | None = None,
     evidence: str | None = None,
 ) -> bool:
-    """Record how The MLC lists one credited writer of the track: the IPI, whether a publisher
-    represents them on the track's work, and how sure the match is with the evidence (or why
-    there is none). False if no such writer credit exists."""
+    """Record how The MLC lists one credited writer of the track: the work's writer it is (name
+    and IPI), whether a publisher represents them on the track's work, and how sure the match
+    is with the evidence (or why there is none). False if no such writer credit exists."""
     result = conn.execute(
         update(track_credits)
         .where(
@@ -132,6 +133,7 @@ def set_credit_mlc_match(
         .values(
             mlc_ipi=mlc_ipi,
             mlc_represented=represented,
+            mlc_writer_name=writer_name,
             mlc_match_confidence=confidence,
             mlc_match_evidence=evidence,
         )

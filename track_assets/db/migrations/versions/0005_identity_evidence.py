@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("isrc", "work_mbid", name=op.f("pk_isrc_musicbrainz_works")),
     )
     with op.batch_alter_table("track_credits") as table:
+        table.add_column(sa.Column("mlc_writer_name", sa.String(), nullable=True))
         table.add_column(sa.Column("mlc_match_confidence", sa.Float(), nullable=True))
         table.add_column(sa.Column("mlc_match_evidence", sa.Text(), nullable=True))
     with op.batch_alter_table("artists") as table:
@@ -57,3 +58,4 @@ def downgrade() -> None:
     with op.batch_alter_table("track_credits") as table:
         table.drop_column("mlc_match_evidence")
         table.drop_column("mlc_match_confidence")
+        table.drop_column("mlc_writer_name")
