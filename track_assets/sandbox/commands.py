@@ -18,6 +18,11 @@ from track_assets.sandbox.catalog import (
     generate_catalog,
     load_catalog,
 )
+from track_assets.sandbox.catalog.generate_hard_cases import (
+    DEFAULT_CASES,
+    generate_hard_cases,
+    hard_cases_json,
+)
 from track_assets.sandbox.catalog.model import Catalog
 from track_assets.sandbox.options import SPOTIFY_TIERS, SandboxOptions
 from track_assets.sandbox.rate_limits import LimitMode
@@ -159,6 +164,31 @@ def generate(
     click.echo(
         f"{output}: {len(data['playlists'])} playlists, {len(data['tracks'])} tracks", err=True
     )
+
+
+@sandbox.command("generate-hard-cases")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--cases", type=click.IntRange(min=1), default=DEFAULT_CASES, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: stdout].",
+)
+def generate_hard_cases_command(seed: int, cases: int, output: Path | None) -> None:
+    """Write a hard-cases file for `track-assets accuracy`, its answers derived from how each
+    case was built: the same seed and count give the same bytes."""
+    try:
+        data = generate_hard_cases(seed, cases)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    text = hard_cases_json(data)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    classes = len({case["class"] for case in data["cases"]})
+    click.echo(f"{output}: {len(data['cases'])} hard cases in {classes} classes", err=True)
 
 
 @sandbox.command("playlists")
