@@ -1,24 +1,22 @@
-"""The recorded real responses in ../shared/reference (beside the project, also in CI)."""
+"""The recorded real service responses the tests read, kept in the repository under
+track_assets_tests/fixtures/reference/ (fixtures/SOURCES.md says where each one came from)."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-REFERENCE_DIR = Path(
-    os.environ.get("TRACK_ASSETS_REFERENCE_DIR")
-    or Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-)
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
 
 
 def reference_path(relative: str) -> Path:
     path = REFERENCE_DIR / relative
     if not path.exists():
         raise FileNotFoundError(
-            f"reference file {path} not found; the tests need ../shared/reference beside the "
-            "project (or TRACK_ASSETS_REFERENCE_DIR)"
+            f"recorded fixture {relative!r} is missing under "
+            f"track_assets_tests/fixtures/reference ({path}); "
+            "track_assets_tests/fixtures/SOURCES.md says where each recording came from"
         )
     return path
 
