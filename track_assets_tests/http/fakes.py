@@ -43,7 +43,7 @@ class RotatingTokens(TokenProvider):
     def token(self) -> str:
         return self._tokens[min(self.refreshes, len(self._tokens) - 1)]
 
-    def refresh(self) -> str:
+    def refresh(self, stale: str) -> str:
         self.refreshes += 1
         return self.token()
 

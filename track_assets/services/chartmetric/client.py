@@ -1,12 +1,11 @@
 """The Chartmetric API client: refresh-token auth, track ids, metadata, stats and playlists.
 
-Contracts: reference/notes/chartmetric_mlc.md §0-§1. Every request goes through the shared HTTP
+Contracts: docs/services.md#chartmetric. Every request goes through the shared HTTP
 layer (retries, the rate limiter, counters); minting a token counts against the limit too.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -35,16 +34,15 @@ from track_assets.services.http import (
     RetryPolicy,
     ServiceError,
     ServiceHttpClient,
-    TokenProvider,
+    TokenCache,
 )
 
 SERVICE = parsing.SERVICE
 STATS_MODES = ("highest-playcounts", "most-history")
 PLAYLIST_SPANS = ("current", "past")
-MAX_PAGE_SIZE = 100  # list endpoints take limit <= 100 (notes §1.6, ◐ [pycmc])
-# Renew a token this long before Chartmetric says it expires (consumers use 5-300 s, notes
-# §1.1), never more than a tenth of its life.
-TOKEN_RENEWAL_MARGIN = 60.0
+MAX_PAGE_SIZE = (
+    100  # list endpoints take limit <= 100 (docs/services.md#chartmetric-endpoints-used, [pycmc])
+)
 # A 429's X-RateLimit-Reset is rounded to whole seconds: never wait less than this.
 MIN_RATE_LIMIT_WAIT = 0.05
 
@@ -118,8 +116,8 @@ class NotInPlan(Exception):
 # --- token and rate-limit handling ------------------------------------------------------------
 
 
-class ChartmetricTokenProvider(TokenProvider):
-    """Mints access tokens from the refresh token and reuses one until shortly before expiry."""
+class ChartmetricTokenProvider(TokenCache):
+    """Access tokens minted from the refresh token, cached by the HTTP layer's TokenCache."""
 
     def __init__(
         self,
@@ -128,25 +126,11 @@ class ChartmetricTokenProvider(TokenProvider):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(self._mint, clock=clock)
         self._http = http
         self._refresh_token = refresh_token
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._renew_at = 0.0
 
-    def token(self) -> str:
-        with self._lock:
-            if self._token is None or self._clock() >= self._renew_at:
-                return self._mint()
-            return self._token
-
-    def refresh(self) -> str:
-        with self._lock:
-            return self._mint()
-
-    def _mint(self) -> str:
-        started = self._clock()
+    def _mint(self) -> tuple[str, float]:
         response = self._http.post(
             "/api/token", endpoint=TOKEN, json={"refreshtoken": self._refresh_token}
         )
@@ -159,17 +143,14 @@ class ChartmetricTokenProvider(TokenProvider):
                 TOKEN, response.status_code, parsing.error_message(response.content)
             )
         grant: TokenGrant = parsing.parse_token(response.content, TOKEN)
-        margin = min(TOKEN_RENEWAL_MARGIN, grant.expires_in / 10)
-        self._token = grant.token
-        self._renew_at = started + grant.expires_in - margin
-        return grant.token
+        return grant.token, grant.expires_in
 
 
 def wait_for_rate_limit_reset(
     response: httpx.Response, *, wall_clock: Callable[[], float] = time.time
 ) -> float | None:
-    """Seconds to wait before retrying a 429: until X-RateLimit-Reset (a Unix time, notes
-    §1.2), else the standard Retry-After, else the body's `Retry-after`. None: back off."""
+    """Seconds to wait before retrying a 429: until X-RateLimit-Reset (a Unix time,
+    docs/services.md#chartmetric-rate-limit), else the standard Retry-After, else the body's `Retry-after`. None: back off."""
     if response.status_code != 429:
         return None
     reset = parsing.rate_limit_reset(response.headers)
@@ -240,7 +221,9 @@ class ChartmetricClient:
 
     def _ids(self, id_type: str, value: str) -> list[int]:
         response = self._get(f"/api/track/{id_type}/{_segment(value)}/get-ids", GET_IDS)
-        if response.status_code == 404:  # unseen, but possible for an unknown id (notes §1.3)
+        if (
+            response.status_code == 404
+        ):  # unseen, but possible for an unknown id (docs/services.md#chartmetric-endpoints-used)
             return []
         self._expect_ok(response, GET_IDS)
         rows = parsing.parse_ids(response.content, GET_IDS)
@@ -324,7 +307,7 @@ class ChartmetricClient:
         detail = parsing.error_message(response.content)
         what = f"{platform} {stat_type or 'default'} stats"
         if response.status_code == 403:
-            # The plan refuses these figures (stream counts need an upgraded plan, notes §1.5).
+            # The plan refuses these figures (stream counts need an upgraded plan, docs/services.md#chartmetric-plan-restrictions).
             raise NotInPlan(STATS, what, detail)
         if response.status_code == 404:
             raise ChartmetricNotFound(STATS, f"track {cm_id}", detail)

@@ -11,6 +11,7 @@ from track_assets.services.http.errors import (
 )
 from track_assets.services.http.rate_limit import FileRateLimiter, NullRateLimiter, RateLimiter
 from track_assets.services.http.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from track_assets.services.http.tokens import TokenCache
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -25,6 +26,7 @@ __all__ = [
     "ServiceHttpClient",
     "ServiceUnavailable",
     "Snapshot",
+    "TokenCache",
     "TokenProvider",
     "Unauthorized",
     "parse_retry_after",

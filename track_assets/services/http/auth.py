@@ -6,7 +6,7 @@ from typing import Protocol
 
 
 class TokenProvider(Protocol):
-    """Supplies a cached access token and a way to force a new one.
+    """Supplies a cached access token and a newer one when the service refuses it.
 
     Subclass it explicitly to inherit the default `Authorization: Bearer <token>` header.
     """
@@ -15,8 +15,11 @@ class TokenProvider(Protocol):
         """The current token, fetched or cached as the provider sees fit."""
         ...
 
-    def refresh(self) -> str:
-        """Discard the cached token and obtain a new one."""
+    def refresh(self, stale: str) -> str:
+        """A token to use instead of `stale`, which the service refused (HTTP 401).
+
+        Several requests may report the same stale token at once: one new token serves them all.
+        """
         ...
 
     def auth_headers(self, token: str) -> dict[str, str]:

@@ -87,10 +87,14 @@ class ServiceHttpClient:
         failures = 0
         sent = 0
         refreshed = False
+        provider = self._token_provider
         while True:
             sent += 1
             try:
-                response = self._send(method, path, label, httpx_kwargs)
+                # The token comes before the rate limiter's slot: fetching it may itself take a
+                # slot of the same limiter (as Chartmetric's /api/token does).
+                token = provider.token() if provider is not None else None
+                response = self._send(method, path, label, httpx_kwargs, token)
             except httpx.TransportError as error:
                 if isinstance(error, _NOT_RETRYABLE):
                     raise
@@ -100,10 +104,10 @@ class ServiceHttpClient:
                     raise self._unavailable(label, last, sent) from error
                 delay = self.retry_policy.backoff_delay(failures, self._rng)
             else:
-                if response.status_code == 401 and self._token_provider is not None:
+                if response.status_code == 401 and provider is not None and token is not None:
                     if refreshed:
                         raise Unauthorized(service=self.service, endpoint=label)
-                    self._token_provider.refresh()
+                    provider.refresh(token)
                     self.counters.record_token_refresh(self.service)
                     refreshed = True
                     continue
@@ -137,18 +141,18 @@ class ServiceHttpClient:
         return policy.backoff_delay(failures, self._rng)
 
     def _send(
-        self, method: str, path: str, label: str, httpx_kwargs: Mapping[str, Any]
+        self,
+        method: str,
+        path: str,
+        label: str,
+        httpx_kwargs: Mapping[str, Any],
+        token: str | None,
     ) -> httpx.Response:
-        """One attempt: authenticate, wait for the rate limiter, send, count the outcome.
-
-        The token comes first: fetching it may itself take a slot of the same limiter (as
-        Chartmetric's /api/token does), and a slot taken before that would be spent early.
-        """
+        """One attempt: authenticate, wait for the rate limiter, send, count the outcome."""
         kwargs = dict(httpx_kwargs)
         headers = httpx.Headers(kwargs.pop("headers", None))
-        if self._token_provider is not None:
-            provider = self._token_provider
-            headers.update(provider.auth_headers(provider.token()))
+        if self._token_provider is not None and token is not None:
+            headers.update(self._token_provider.auth_headers(token))
         waited = self._rate_limiter.acquire()
         if waited:
             self.counters.record_rate_limit_wait(self.service, waited)

@@ -1,12 +1,11 @@
 """The MLC Public Search API client: login, idToken bearer, recordings by ISRC, works by song code.
 
-Contracts: reference/notes/chartmetric_mlc.md §2.2-§2.5. Every request goes through the shared
+Contracts: docs/services.md#the-mlc. Every request goes through the shared
 HTTP layer (retries on 429/5xx honouring Retry-After, the rate limiter, counters).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,7 +20,7 @@ from track_assets.services.http import (
     RetryPolicy,
     ServiceError,
     ServiceHttpClient,
-    TokenProvider,
+    TokenCache,
 )
 from track_assets.services.mlc import parsing
 from track_assets.services.mlc.models import MlcRecordingHit, MlcWorkRecord, TokenGrant
@@ -31,11 +30,9 @@ TOKEN = "POST /oauth/token"
 RECORDINGS = "POST /search/recordings"
 WORK = "GET /work/id/{mlcSongCode}"
 WORKS = "POST /works"
-# The API documents no batch limit for POST /works (notes §2.3: "no paging"): an assumption,
+# The API documents no batch limit for POST /works (docs/services.md#mlc-search-endpoints: "no paging"): an assumption,
 # kept small enough for one response to stay modest.
 WORKS_BATCH_SIZE = 50
-# Renew the idToken this long before `expiresIn` runs out, never more than a tenth of its life.
-TOKEN_RENEWAL_MARGIN = 60.0
 # A refresh token the token endpoint refuses (expired, revoked): log in again instead.
 _REFRESH_REFUSED = (400, 401, 403)
 
@@ -77,10 +74,10 @@ class MlcRequestFailed(ServiceError):
 # --- tokens -----------------------------------------------------------------------------------
 
 
-class MlcTokenProvider(TokenProvider):
-    """Logs in once, hands out the idToken (the only bearer the data endpoints accept, notes
-    §2.2) and renews it shortly before it expires: with the refresh token while the token
-    endpoint accepts it, else by logging in again. Counts `logins` and `renewals`."""
+class MlcTokenProvider(TokenCache):
+    """The idToken (the only bearer the data endpoints accept, docs/services.md#mlc-login-and-idtoken), cached by the HTTP
+    layer's TokenCache and renewed with the refresh token while the token endpoint accepts it,
+    else by logging in again. Counts `logins` and `renewals`."""
 
     def __init__(
         self,
@@ -90,38 +87,21 @@ class MlcTokenProvider(TokenProvider):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(self._obtain, clock=clock)
         self._http = http
         self._username = username
         self._password = password
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._id_token: str | None = None
         self._refresh_token: str | None = None
-        self._renew_at = 0.0
         self.logins = 0
         self.renewals = 0
 
-    def token(self) -> str:
-        with self._lock:
-            if self._id_token is None or self._clock() >= self._renew_at:
-                return self._obtain()
-            return self._id_token
-
-    def refresh(self) -> str:
-        with self._lock:
-            return self._obtain()
-
-    def _obtain(self) -> str:
-        started = self._clock()
+    def _obtain(self) -> tuple[str, float]:
         grant = self._renewed() if self._refresh_token else None
         if grant is None:
             grant = self._logged_in()
         if grant.refresh_token:
             self._refresh_token = grant.refresh_token
-        margin = min(TOKEN_RENEWAL_MARGIN, grant.expires_in / 10)
-        self._id_token = grant.id_token
-        self._renew_at = started + grant.expires_in - margin
-        return grant.id_token
+        return grant.id_token, grant.expires_in
 
     def _renewed(self) -> TokenGrant | None:
         response = self._http.post(
@@ -163,7 +143,7 @@ class MlcClient:
     """The MLC Public Search API over the shared HTTP layer.
 
     `rate_limiter` should be the cross-process limiter of this account; the MLC documents no
-    limit (notes §2.5 suggests 2-5 requests/s), and 429s are waited out per Retry-After.
+    limit (2-5 requests/s assumed, docs/services.md#mlc-errors-and-rate-limit), and 429s are waited out per Retry-After.
     """
 
     def __init__(
@@ -204,7 +184,7 @@ class MlcClient:
 
     def recordings_by_isrc(self, isrc: str) -> list[MlcRecordingHit]:
         """The MLC's recordings of this ISRC ([] when none). The API matches the ISRC as sent,
-        so it is normalised first: upper case, no dashes or spaces (notes §2.3)."""
+        so it is normalised first: upper case, no dashes or spaces (docs/services.md#mlc-search-endpoints)."""
         normalised = isrc.replace("-", "").replace(" ", "").strip().upper()
         if not normalised:
             raise ValueError("an ISRC is needed to search The MLC's recordings")

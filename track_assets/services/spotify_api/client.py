@@ -1,6 +1,6 @@
 """The Spotify Web API client: client-credentials token, tier-aware batching, typed records.
 
-Contract: ../reference/notes/spotify.md. Extended-tier apps read tracks, albums, artists and
+Contract: docs/services.md#spotify-web-api. Extended-tier apps read tracks, albums, artists and
 audio features in batches; development-tier apps (since Feb/Mar 2026) only one id per call,
 without the withheld fields, without audio features, editorial playlists or playlist items.
 """
@@ -24,7 +24,7 @@ from track_assets.services.http import (
     RetryAfterTooLong,
     RetryPolicy,
     ServiceHttpClient,
-    TokenProvider,
+    TokenCache,
     parse_retry_after,
 )
 from track_assets.services.spotify_api.models import (
@@ -75,16 +75,13 @@ TRACKS_PER_CALL = 50
 ALBUMS_PER_CALL = 20
 ARTISTS_PER_CALL = 50
 AUDIO_FEATURES_PER_CALL = 100
-PLAYLIST_PAGE_MAX = 50  # `/items` documents max 50 (notes §5.2)
-SEARCH_LIMIT = 10  # the development tier's maximum (notes §4.5)
-
-# A token is renewed this long before Spotify says it expires (at most 10 % of its life).
-TOKEN_RENEWAL_MARGIN = 60.0
+PLAYLIST_PAGE_MAX = 50  # `/items` documents max 50 (docs/services.md#playlist-endpoints)
+SEARCH_LIMIT = 10  # the development tier's maximum (docs/services.md#access-tiers)
 
 
-class ClientCredentialsTokens(TokenProvider):
-    """Access tokens from the accounts service (`POST /api/token`, Basic auth), cached until
-    shortly before `expires_in` runs out. There is no refresh token: a new one is requested."""
+class ClientCredentialsTokens(TokenCache):
+    """Access tokens from the accounts service (`POST /api/token`, Basic auth), cached by the
+    HTTP layer's TokenCache. There is no refresh token: a new one is requested."""
 
     def __init__(
         self,
@@ -94,27 +91,12 @@ class ClientCredentialsTokens(TokenProvider):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(self._request_token, clock=clock)
         self._accounts = accounts
         pair = f"{client_id}:{client_secret}".encode()
         self._basic = "Basic " + base64.b64encode(pair).decode("ascii")
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._renew_at = 0.0
-        self.fetched = 0  # tokens obtained so far
 
-    def token(self) -> str:
-        with self._lock:
-            if self._token is None or self._clock() >= self._renew_at:
-                return self._fetch()
-            return self._token
-
-    def refresh(self) -> str:
-        with self._lock:
-            return self._fetch()
-
-    def _fetch(self) -> str:
-        requested_at = self._clock()
+    def _request_token(self) -> tuple[str, float]:
         response = self._accounts.post(
             "/api/token",
             endpoint=TOKEN_ENDPOINT,
@@ -131,11 +113,7 @@ class ClientCredentialsTokens(TokenProvider):
                 message=error.description or error.oauth_error or error.message,
             )
         token = parse_token(decode_json(response.content, TOKEN_ENDPOINT), TOKEN_ENDPOINT)
-        margin = min(TOKEN_RENEWAL_MARGIN, token.expires_in * 0.1)
-        self._token = token.value
-        self._renew_at = requested_at + token.expires_in - margin
-        self.fetched += 1
-        return token.value
+        return token.value, token.expires_in
 
 
 class _QuotaLockout(Exception):
@@ -534,7 +512,7 @@ def _valid_unique(ids: list[str]) -> list[str]:
 
 
 def _premium_refusal(response: httpx.Response) -> bool:
-    """The 403 a Development Mode app gets when its owner's Premium lapsed (notes §2)."""
+    """The 403 a Development Mode app gets when its owner's Premium lapsed (docs/services.md#access-tiers)."""
     message = parse_error(response.content).message or ""
     return "premium" in message.lower()
 

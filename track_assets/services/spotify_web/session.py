@@ -160,17 +160,12 @@ class _SessionTokens(TokenProvider):
 
     def __init__(self, reader: SessionReader) -> None:
         self._reader = reader
-        self._sent = threading.local()
 
     def token(self) -> str:
         return self._reader.session().access_token
 
-    def refresh(self) -> str:
-        return self._reader.refresh_token(stale=getattr(self._sent, "token", None))
-
-    def auth_headers(self, token: str) -> dict[str, str]:
-        self._sent.token = token
-        return {"Authorization": f"Bearer {token}"}
+    def refresh(self, stale: str) -> str:
+        return self._reader.refresh_token(stale)
 
 
 class SessionReader:
@@ -284,10 +279,10 @@ class SessionReader:
                 self._bootstrap("start", GET_TRACK, self._page_url(GET_TRACK, entity_id))
             return self._session  # type: ignore[return-value]
 
-    def refresh_token(self, stale: str | None) -> str:
+    def refresh_token(self, stale: str) -> str:
         with self._lock:
             current = self._session
-            if current is not None and stale is not None and current.access_token != stale:
+            if current is not None and current.access_token != stale:
                 return current.access_token  # another call has already re-bootstrapped
             assert self._last_page is not None
             operation, url = self._last_page

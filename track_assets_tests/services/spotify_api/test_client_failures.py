@@ -151,7 +151,7 @@ def test_token_is_cached_until_shortly_before_it_expires(sandbox: SandboxServer)
         renewed = tokens.token()
 
     assert renewed != first
-    assert tokens.fetched == 2
+    assert tokens.fetches == 2
     assert served(sandbox).count("/api/token", 200) == 2
 
 
