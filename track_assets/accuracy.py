@@ -403,10 +403,13 @@ def relaxed_resources(database_url: str) -> dict:
     from track_assets.defs.resources import (
         ChartmetricResource,
         DatabaseResource,
+        ExportsResource,
+        FreshnessResource,
         MlcResource,
         MusicBrainzResource,
         SpotifyApiResource,
         SpotifyWebResource,
+        WebhookResource,
     )
 
     relaxed = {"max_requests": 1000, "per_seconds": 1.0}
@@ -418,6 +421,9 @@ def relaxed_resources(database_url: str) -> dict:
         "mlc": MlcResource(**relaxed),
         # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
         "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
+        "freshness": FreshnessResource(),
+        "exports": ExportsResource(),
+        "webhook": WebhookResource(),
     }
 
 

@@ -1,8 +1,13 @@
-"""Configuration from environment variables; services without credentials point at the sandbox."""
+"""Configuration from environment variables; services without credentials point at the sandbox.
+
+Every variable's name, default and check lives here: `load_settings()` reads them for the CLI,
+and `RESOURCE_VARIABLES` tells `defs/resources.py` which resource field each one configures.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +17,21 @@ from urllib.parse import urlsplit
 
 SANDBOX_RUNTIME_FILENAME = "sandbox.json"
 SPOTIFY_TIERS = ("development", "extended", "auto")
+SANDBOX_MODES = ("auto", "on", "off")
+
+SANDBOX_VARIABLE = "TRACK_ASSETS_SANDBOX"
+SPOTIFY_TIER_VARIABLE = "SPOTIFY_API_TIER"
+DATABASE_URL_VARIABLE = "TRACK_ASSETS_DATABASE_URL"
+STATIC_TTL_VARIABLE = "TRACK_ASSETS_STATIC_TTL_DAYS"
+VOLATILE_TTL_VARIABLE = "TRACK_ASSETS_VOLATILE_TTL_HOURS"
+EXPORT_DIR_VARIABLE = "TRACK_ASSETS_EXPORT_DIR"
+WEBHOOK_URL_VARIABLE = "TRACK_ASSETS_WEBHOOK_URL"
+WEBHOOK_SECRET_VARIABLE = "TRACK_ASSETS_WEBHOOK_SECRET"
+NIGHTLY_CRON_VARIABLE = "TRACK_ASSETS_NIGHTLY_CRON"
+
+DEFAULT_STATIC_TTL_DAYS = 30.0
+DEFAULT_VOLATILE_TTL_HOURS = 20.0
+DEFAULT_NIGHTLY_CRON = "0 3 * * *"  # 03:00 UTC
 
 
 class ConfigurationError(Exception):
@@ -37,16 +57,30 @@ class ServiceSettings:
 
 @dataclass(frozen=True)
 class _ServiceSpec:
-    selectors: tuple[str, ...]  # any of these set -> the real service
-    required: tuple[str, ...]  # needed for the real service
-    optional: tuple[str, ...]  # passed along when set
-    urls: dict[str, tuple[str, str]]  # url key -> (variable, real default)
+    fields: dict[str, str]  # resource field -> variable, for credentials and selectors
+    selectors: tuple[str, ...]  # fields: any of these set -> the real service
+    required: tuple[str, ...]  # fields needed for the real service
+    optional: tuple[str, ...]  # fields passed along when set
+    urls: dict[str, tuple[str, str]]  # url key -> (variable, real default); field `<key>_url`
+
+    def variables(self) -> dict[str, str]:
+        """Every resource field of the service and the variable it is read from."""
+        return {
+            **self.fields,
+            **{f"{key}_url": variable for key, (variable, _) in self.urls.items()},
+            "sandbox": SANDBOX_VARIABLE,
+        }
 
 
 _SERVICES: dict[str, _ServiceSpec] = {
     "spotify_api": _ServiceSpec(
-        selectors=("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"),
-        required=("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"),
+        fields={
+            "client_id": "SPOTIFY_CLIENT_ID",
+            "client_secret": "SPOTIFY_CLIENT_SECRET",
+            "tier": SPOTIFY_TIER_VARIABLE,
+        },
+        selectors=("client_id", "client_secret"),
+        required=("client_id", "client_secret"),
         optional=(),
         urls={
             "base": ("SPOTIFY_API_BASE_URL", "https://api.spotify.com"),
@@ -56,9 +90,10 @@ _SERVICES: dict[str, _ServiceSpec] = {
     # Play counts work with an anonymous token; only the credits need the sp_dc login cookie,
     # so real Spotify API credentials alone also select the real web player.
     "spotify_web": _ServiceSpec(
-        selectors=("SPOTIFY_SP_DC", "SPOTIFY_CLIENT_ID"),
+        fields={"sp_dc": "SPOTIFY_SP_DC", "api_client_id": "SPOTIFY_CLIENT_ID"},
+        selectors=("sp_dc", "api_client_id"),
         required=(),
-        optional=("SPOTIFY_SP_DC",),
+        optional=("sp_dc",),
         urls={
             "base": ("SPOTIFY_WEB_BASE_URL", "https://open.spotify.com"),
             "pathfinder": ("SPOTIFY_PATHFINDER_BASE_URL", "https://api-partner.spotify.com"),
@@ -66,28 +101,53 @@ _SERVICES: dict[str, _ServiceSpec] = {
         },
     ),
     "chartmetric": _ServiceSpec(
-        selectors=("CHARTMETRIC_REFRESH_TOKEN",),
-        required=("CHARTMETRIC_REFRESH_TOKEN",),
+        fields={"refresh_token": "CHARTMETRIC_REFRESH_TOKEN"},
+        selectors=("refresh_token",),
+        required=("refresh_token",),
         optional=(),
         urls={"base": ("CHARTMETRIC_BASE_URL", "https://api.chartmetric.com")},
     ),
     "mlc": _ServiceSpec(
-        selectors=("MLC_USERNAME", "MLC_PASSWORD"),
-        required=("MLC_USERNAME", "MLC_PASSWORD"),
+        fields={"username": "MLC_USERNAME", "password": "MLC_PASSWORD"},
+        selectors=("username", "password"),
+        required=("username", "password"),
         optional=(),
         urls={"base": ("MLC_BASE_URL", "https://public-api.themlc.com")},
     ),
     # MusicBrainz has no credentials but requires a contact in the User-Agent:
     # setting MUSICBRAINZ_CONTACT is what opts into the real server.
     "musicbrainz": _ServiceSpec(
-        selectors=("MUSICBRAINZ_CONTACT",),
-        required=("MUSICBRAINZ_CONTACT",),
+        fields={"contact": "MUSICBRAINZ_CONTACT"},
+        selectors=("contact",),
+        required=("contact",),
         optional=(),
         urls={"base": ("MUSICBRAINZ_BASE_URL", "https://musicbrainz.org")},
     ),
 }
 
 SERVICE_NAMES = tuple(_SERVICES)
+
+# Resource key -> {field: the variable that configures it}: the bindings in defs/resources.py.
+RESOURCE_VARIABLES: dict[str, dict[str, str]] = {
+    "database": {"url": DATABASE_URL_VARIABLE},
+    "freshness": {
+        "static_ttl_days": STATIC_TTL_VARIABLE,
+        "volatile_ttl_hours": VOLATILE_TTL_VARIABLE,
+    },
+    "exports": {"directory": EXPORT_DIR_VARIABLE},
+    "webhook": {"url": WEBHOOK_URL_VARIABLE, "secret": WEBHOOK_SECRET_VARIABLE},
+    **{name: spec.variables() for name, spec in _SERVICES.items()},
+}
+
+
+def field_label(resource: str, field_name: str) -> str:
+    """How a message names a resource field: `freshness.static_ttl_days (TRACK_ASSETS_...)`."""
+    variable = RESOURCE_VARIABLES[resource][field_name]
+    return f"{resource}.{field_name} ({variable})"
+
+
+def is_set(value: str | None) -> bool:
+    return value is not None and value.strip() != ""
 
 
 @dataclass(frozen=True)
@@ -110,10 +170,7 @@ class Settings:
 
     def on_sandbox(self, name: str) -> bool:
         """Whether service `name` is emulated: sandbox forced on, or auto and no credentials set."""
-        if name not in _SERVICES:
-            raise ConfigurationError(f"unknown service {name!r}; known: {', '.join(_SERVICES)}")
-        selected = any(self.environ.get(var) for var in _SERVICES[name].selectors)
-        return self.sandbox_mode == "on" or (self.sandbox_mode == "auto" and not selected)
+        return _on_sandbox(_spec(name), _field_values(name, self.environ), self.sandbox_mode)
 
     @property
     def all_on_sandbox(self) -> bool:
@@ -121,22 +178,58 @@ class Settings:
 
     def service(self, name: str) -> ServiceSettings:
         """Settings for one service: real when its credentials are set, else the running sandbox."""
-        if self.on_sandbox(name):
-            return _sandbox_service(name, self.sandbox_runtime_file)
-        spec = _SERVICES[name]
-        missing = [var for var in spec.required if not self.environ.get(var)]
-        if missing:
-            raise ConfigurationError(
-                f"{name}: {', '.join(missing)} not set. Set {' and '.join(spec.required)} to use "
-                f"the real service, or leave {' and '.join(spec.selectors)} unset to use the sandbox."
-            )
-        present = {
-            var: self.environ[var]
-            for var in (*spec.required, *spec.optional)
-            if self.environ.get(var)
-        }
-        urls = {key: self.environ.get(var) or default for key, (var, default) in spec.urls.items()}
-        return ServiceSettings(name, urls, present, sandbox=False)
+        return resolve_service(
+            name,
+            _field_values(name, self.environ),
+            sandbox_mode=self.sandbox_mode,
+            runtime_file=self.sandbox_runtime_file,
+        )
+
+
+def resolve_service(
+    name: str,
+    values: Mapping[str, str | None],
+    *,
+    sandbox_mode: str,
+    runtime_file: Path,
+) -> ServiceSettings:
+    """Service `name` from its resource field values: real when its credentials are set (URLs
+    left unset get the real defaults), else the sandbox announced in `runtime_file`."""
+    spec = _spec(name)
+    if _on_sandbox(spec, values, sandbox_mode):
+        return _sandbox_service(name, runtime_file)
+    missing = [spec.fields[f] for f in spec.required if not is_set(values.get(f))]
+    if missing:
+        raise ConfigurationError(
+            f"{name}: {', '.join(missing)} not set. Set "
+            f"{' and '.join(spec.fields[f] for f in spec.required)} to use the real service, or "
+            f"leave {' and '.join(spec.fields[f] for f in spec.selectors)} unset to use the "
+            f"sandbox (resource `{name}`, fields {', '.join(spec.required)})."
+        )
+    present = {
+        spec.fields[f]: str(values[f])
+        for f in (*spec.required, *spec.optional)
+        if is_set(values.get(f))
+    }
+    urls = {
+        key: str(values.get(f"{key}_url") or default) for key, (_, default) in spec.urls.items()
+    }
+    return ServiceSettings(name, urls, present, sandbox=False)
+
+
+def _spec(name: str) -> _ServiceSpec:
+    if name not in _SERVICES:
+        raise ConfigurationError(f"unknown service {name!r}; known: {', '.join(_SERVICES)}")
+    return _SERVICES[name]
+
+
+def _field_values(name: str, env: Mapping[str, str]) -> dict[str, str | None]:
+    return {f: env.get(variable) for f, variable in _spec(name).variables().items()}
+
+
+def _on_sandbox(spec: _ServiceSpec, values: Mapping[str, str | None], mode: str) -> bool:
+    selected = any(is_set(values.get(f)) for f in spec.selectors)
+    return mode == "on" or (mode == "auto" and not selected)
 
 
 def _sandbox_service(name: str, runtime_file: Path) -> ServiceSettings:
@@ -188,70 +281,117 @@ def read_sandbox_runtime(runtime_file: Path) -> dict:
         ) from None
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    env = dict(os.environ if environ is None else environ)
+def dagster_home(environ: Mapping[str, str] | None = None) -> Path:
+    """DAGSTER_HOME, else ./dagster_home; where the sandbox announces itself."""
+    env = os.environ if environ is None else environ
     home = Path(env.get("DAGSTER_HOME") or Path.cwd() / "dagster_home")
     if not home.is_absolute():
         raise ConfigurationError(
             f"DAGSTER_HOME must be an absolute path (got {str(home)!r}); "
             'for example: export DAGSTER_HOME="$PWD/dagster_home"'
         )
-    tier = env.get("SPOTIFY_API_TIER", "auto").strip().lower()
-    if tier not in SPOTIFY_TIERS:
-        raise ConfigurationError(
-            f"SPOTIFY_API_TIER={tier!r} is not one of {', '.join(SPOTIFY_TIERS)}"
-        )
-    sandbox_mode = env.get("TRACK_ASSETS_SANDBOX", "auto").strip().lower()
-    if sandbox_mode not in ("auto", "on", "off"):
-        raise ConfigurationError(
-            f"TRACK_ASSETS_SANDBOX={sandbox_mode!r} is not one of auto, on, off"
-        )
-    webhook_url, webhook_secret = _webhook_settings(env)
+    return home
+
+
+def default_database_url(home: Path) -> str:
+    return f"sqlite:///{home / 'track_assets.sqlite'}"
+
+
+def default_export_dir() -> Path:
+    return Path.cwd() / "exports"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    home = dagster_home(env)
+    webhook_url, webhook_secret = webhook_target(
+        env.get(WEBHOOK_URL_VARIABLE),
+        env.get(WEBHOOK_SECRET_VARIABLE),
+        url_name=WEBHOOK_URL_VARIABLE,
+        secret_name=WEBHOOK_SECRET_VARIABLE,
+    )
+    static_days = positive_number(
+        env.get(STATIC_TTL_VARIABLE), STATIC_TTL_VARIABLE, DEFAULT_STATIC_TTL_DAYS
+    )
+    volatile_hours = positive_number(
+        env.get(VOLATILE_TTL_VARIABLE), VOLATILE_TTL_VARIABLE, DEFAULT_VOLATILE_TTL_HOURS
+    )
     return Settings(
         dagster_home=home,
-        database_url=env.get("TRACK_ASSETS_DATABASE_URL")
-        or f"sqlite:///{home / 'track_assets.sqlite'}",
-        spotify_tier=tier,
-        musicbrainz_contact=env.get("MUSICBRAINZ_CONTACT", "").strip(),
-        static_ttl=timedelta(days=_positive_number(env, "TRACK_ASSETS_STATIC_TTL_DAYS", 30)),
-        volatile_ttl=timedelta(hours=_positive_number(env, "TRACK_ASSETS_VOLATILE_TTL_HOURS", 20)),
-        export_dir=Path(env.get("TRACK_ASSETS_EXPORT_DIR") or Path.cwd() / "exports"),
-        sandbox_mode=sandbox_mode,
+        database_url=env.get(DATABASE_URL_VARIABLE) or default_database_url(home),
+        spotify_tier=parse_spotify_tier(env.get(SPOTIFY_TIER_VARIABLE), SPOTIFY_TIER_VARIABLE),
+        musicbrainz_contact=env.get(_SERVICES["musicbrainz"].fields["contact"], "").strip(),
+        static_ttl=timedelta(days=static_days),
+        volatile_ttl=timedelta(hours=volatile_hours),
+        export_dir=Path(env.get(EXPORT_DIR_VARIABLE) or default_export_dir()),
+        sandbox_mode=parse_sandbox_mode(env.get(SANDBOX_VARIABLE), SANDBOX_VARIABLE),
         environ=env,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
     )
 
 
-def _webhook_settings(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+def nightly_cron(environ: Mapping[str, str] | None = None) -> str:
+    """When the nightly fetch runs (UTC). Read as the code location loads: a schedule's cron is
+    part of its definition, so a change takes a reload."""
+    env = os.environ if environ is None else environ
+    cron = (env.get(NIGHTLY_CRON_VARIABLE) or "").strip() or DEFAULT_NIGHTLY_CRON
+    if len(cron.split()) != 5 and not cron.startswith("@"):
+        raise ConfigurationError(
+            f"{NIGHTLY_CRON_VARIABLE}={cron!r} is not a cron expression; write five fields "
+            f"(minute hour day month weekday), like the default {DEFAULT_NIGHTLY_CRON!r}"
+        )
+    return cron
+
+
+def parse_spotify_tier(raw: str | None, name: str) -> str:
+    """The Spotify API tier (default auto: detected); `name` says where the value came from."""
+    tier = (raw or "auto").strip().lower()
+    if tier not in SPOTIFY_TIERS:
+        raise ConfigurationError(f"{name}={tier!r} is not one of {', '.join(SPOTIFY_TIERS)}")
+    return tier
+
+
+def parse_sandbox_mode(raw: str | None, name: str) -> str:
+    """auto (the sandbox for services without credentials), on (always) or off (never)."""
+    mode = (raw or "auto").strip().lower()
+    if mode not in SANDBOX_MODES:
+        raise ConfigurationError(f"{name}={mode!r} is not one of {', '.join(SANDBOX_MODES)}")
+    return mode
+
+
+def webhook_target(
+    url: str | None, secret: str | None, *, url_name: str, secret_name: str
+) -> tuple[str | None, str | None]:
     """The webhook URL and secret; a URL needs a secret (every POST is signed)."""
-    url = (env.get("TRACK_ASSETS_WEBHOOK_URL") or "").strip() or None
-    secret = (env.get("TRACK_ASSETS_WEBHOOK_SECRET") or "").strip() or None
+    url = (url or "").strip() or None
+    secret = (secret or "").strip() or None
     if url is None:
         return None, secret
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            f"TRACK_ASSETS_WEBHOOK_URL={url!r} is not an http(s) URL; "
+            f"{url_name}={url!r} is not an http(s) URL; "
             "write it like https://example.com/hooks/track-assets"
         )
     if secret is None:
         raise ConfigurationError(
-            "TRACK_ASSETS_WEBHOOK_URL is set but TRACK_ASSETS_WEBHOOK_SECRET is not: set "
-            "TRACK_ASSETS_WEBHOOK_SECRET to the shared secret the receiver checks signatures "
-            "with, or unset TRACK_ASSETS_WEBHOOK_URL"
+            f"{url_name} is set but {secret_name} is not: set {secret_name} to the shared "
+            f"secret the receiver checks signatures with, or unset {url_name}"
         )
     return url, secret
 
 
-def _positive_number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
+def positive_number(raw: str | float | None, name: str, default: float) -> float:
+    """`raw` as a number > 0 (blank: `default`); `name` says where the value came from."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConfigurationError(f"{name}={raw!r} is not a number")
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive (got {raw})")
     return value

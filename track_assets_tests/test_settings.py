@@ -4,7 +4,12 @@ import subprocess
 
 import pytest
 
-from track_assets.settings import ConfigurationError, SandboxNotRunning, load_settings
+from track_assets.settings import (
+    ConfigurationError,
+    SandboxNotRunning,
+    load_settings,
+    nightly_cron,
+)
 
 SANDBOX_RUNTIME = {
     "services": {
@@ -116,6 +121,10 @@ def test_base_urls_can_be_overridden(home):
         ({"SPOTIFY_API_TIER": "premium"}, "SPOTIFY_API_TIER"),
         ({"TRACK_ASSETS_VOLATILE_TTL_HOURS": "soon"}, "not a number"),
         ({"TRACK_ASSETS_STATIC_TTL_DAYS": "-1"}, "must be positive"),
+        (
+            {"TRACK_ASSETS_STATIC_TTL_DAYS": "inf"},
+            "TRACK_ASSETS_STATIC_TTL_DAYS='inf' is not a number",
+        ),
         ({"TRACK_ASSETS_SANDBOX": "maybe"}, "TRACK_ASSETS_SANDBOX"),
     ],
 )
@@ -129,3 +138,10 @@ def test_sandbox_off_requires_real_credentials(home):
     settings = load_settings({"DAGSTER_HOME": str(home), "TRACK_ASSETS_SANDBOX": "off"})
     with pytest.raises(ConfigurationError, match="MUSICBRAINZ_CONTACT not set"):
         settings.service("musicbrainz")
+
+
+def test_the_nightly_cron_defaults_to_three_utc_and_a_malformed_one_is_named():
+    assert nightly_cron({}) == "0 3 * * *"
+    assert nightly_cron({"TRACK_ASSETS_NIGHTLY_CRON": "*/5 * * * *"}) == "*/5 * * * *"
+    with pytest.raises(ConfigurationError, match="TRACK_ASSETS_NIGHTLY_CRON='3am' is not a cron"):
+        nightly_cron({"TRACK_ASSETS_NIGHTLY_CRON": "3am"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ ADVISORY_LOCK_KEY = zlib.crc32(b"track_assets.db.migrate")
 
 # Shared by env.py (autogenerate) and schema_differences (the no-drift check).
 COMPARE_OPTIONS = {"compare_type": True, "compare_server_default": True}
+
+# Databases this process has already brought to head (see ensure_schema_once).
+_checked_urls: set[str] = set()
+_checked_lock = threading.Lock()
 
 
 class SchemaError(RuntimeError):
@@ -81,6 +86,21 @@ def ensure_schema(engine: Engine) -> None:
         return
     with _migration_transaction(engine) as conn:
         _upgrade_locked(conn)
+
+
+def ensure_schema_once(engine: Engine) -> None:
+    """ensure_schema, once per process and database URL: a sensor opens an engine every tick,
+    and the schema does not change under a running process (`track-assets db upgrade` is the
+    explicit way). An in-memory SQLite database is new with every engine, so always checked."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        ensure_schema(engine)
+        return
+    key = url.render_as_string(hide_password=False)
+    with _checked_lock:
+        if key not in _checked_urls:
+            ensure_schema(engine)
+            _checked_urls.add(key)
 
 
 def schema_differences(bind: Engine | Connection) -> list:

@@ -1,24 +1,46 @@
-"""The one place every resource key is bound (a key bound twice fails to load).
+"""The one place every resource key is bound (a key bound twice fails to load); a field whose
+variable (settings.RESOURCE_VARIABLES) is set at load is bound as `dg.EnvVar`, so the UI shows
+the variable's name, never a credential, and a run's config can override any field.
 
-Service resources resolve their URLs and credentials when a step opens a client, not when the
-code location loads: with no credentials set that is the running sandbox (`sandbox.json`), so
-the UI loads even when no sandbox is up, and a step says how to start one.
+A service without credentials resolves to the running sandbox (`sandbox.json`) when a step opens
+a client, not at load, so the UI loads even when no sandbox is up, and a step says how to start one.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import dagster as dg
 from pydantic import Field, PrivateAttr
 from sqlalchemy.engine import Connection, Engine
 
 from track_assets.db.engine import make_engine
-from track_assets.db.migrate import ensure_schema
+from track_assets.db.migrate import ensure_schema_once
 from track_assets.services.http import FileRateLimiter, RequestCounters
-from track_assets.settings import ServiceSettings, load_settings
+from track_assets.settings import (
+    DEFAULT_STATIC_TTL_DAYS,
+    DEFAULT_VOLATILE_TTL_HOURS,
+    RESOURCE_VARIABLES,
+    SANDBOX_RUNTIME_FILENAME,
+    ConfigurationError,
+    ServiceSettings,
+    dagster_home,
+    default_database_url,
+    default_export_dir,
+    field_label,
+    is_set,
+    load_settings,
+    parse_sandbox_mode,
+    parse_spotify_tier,
+    positive_number,
+    resolve_service,
+    webhook_target,
+)
 
 if TYPE_CHECKING:
     from track_assets.services.chartmetric import ChartmetricClient
@@ -26,22 +48,30 @@ if TYPE_CHECKING:
     from track_assets.services.musicbrainz import MusicBrainzClient
     from track_assets.services.spotify_api import SpotifyApiClient
     from track_assets.services.spotify_web import SpotifyWebClient
+    from track_assets.services.webhook import WebhookSender
 
 
 class DatabaseResource(dg.ConfigurableResource):
-    """The system of record. Migrated to the latest schema on first use."""
+    """The system of record, brought to the latest schema once per process and database."""
 
-    url: str | None = None  # default: TRACK_ASSETS_DATABASE_URL, else SQLite in DAGSTER_HOME
+    url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL: sqlite:///path/file.sqlite or postgresql+psycopg2://user:pass@host/db. "
+            "Unset: track_assets.sqlite in DAGSTER_HOME."
+        ),
+    )
 
     _engine: Engine | None = PrivateAttr(default=None)
 
     def resolved_url(self) -> str:
-        return self.url or load_settings().database_url
+        return self.url or default_database_url(dagster_home())
 
     def engine(self) -> Engine:
+        """An engine kept for the step and disposed at its teardown."""
         if self._engine is None:
             engine = make_engine(self.resolved_url())
-            ensure_schema(engine)
+            ensure_schema_once(engine)
             self._engine = engine
         return self._engine
 
@@ -51,7 +81,7 @@ class DatabaseResource(dg.ConfigurableResource):
         whose ticks have no teardown to close a cached engine's pool."""
         engine = make_engine(self.resolved_url())
         try:
-            ensure_schema(engine)
+            ensure_schema_once(engine)
             with engine.begin() as conn:
                 yield conn
         finally:
@@ -63,17 +93,103 @@ class DatabaseResource(dg.ConfigurableResource):
             self._engine = None
 
 
+class FreshnessResource(dg.ConfigurableResource):
+    """How long a looked-up answer stays fresh: static facts (credits, ISRC, publishers) for
+    days, volatile figures (play counts, Chartmetric series) for hours."""
+
+    static_ttl_days: float = Field(
+        default=DEFAULT_STATIC_TTL_DAYS, description="Static facts are looked up again after this."
+    )
+    volatile_ttl_hours: float = Field(
+        default=DEFAULT_VOLATILE_TTL_HOURS,
+        description="Volatile figures are looked up again after this.",
+    )
+
+    @property
+    def static_ttl(self) -> timedelta:
+        label = field_label("freshness", "static_ttl_days")
+        return timedelta(days=positive_number(self.static_ttl_days, label, DEFAULT_STATIC_TTL_DAYS))
+
+    @property
+    def volatile_ttl(self) -> timedelta:
+        label = field_label("freshness", "volatile_ttl_hours")
+        hours = positive_number(self.volatile_ttl_hours, label, DEFAULT_VOLATILE_TTL_HOURS)
+        return timedelta(hours=hours)
+
+
+class ExportsResource(dg.ConfigurableResource):
+    """The folder the tracks and songwriter-leads exports (CSV and Parquet) are written to."""
+
+    directory: str | None = Field(
+        default=None, description="Unset: `exports` in the working directory."
+    )
+
+    def path(self) -> Path:
+        return Path(self.directory) if is_set(self.directory) else default_export_dir()
+
+
+class WebhookResource(dg.ConfigurableResource):
+    """The optional receiver phase 7 POSTs each event to, signed with the shared secret."""
+
+    url: str | None = Field(default=None, description="http(s) URL; unset: no webhook.")
+    secret: str | None = Field(
+        default=None, description="Every POST is signed with it; required with a URL."
+    )
+
+    @property
+    def enabled(self) -> bool:
+        """Whether a receiver is configured; a URL without a secret, or not http(s), raises."""
+        return self._target()[0] is not None
+
+    def sender(self) -> WebhookSender:
+        """A sender to the receiver (use it as a context manager)."""
+        from track_assets.services.webhook import WebhookSender
+
+        url, secret = self._target()
+        if url is None or secret is None:
+            raise ConfigurationError(
+                f"no webhook is configured: set {field_label('webhook', 'url')} and "
+                f"{field_label('webhook', 'secret')}, or check `enabled` first"
+            )
+        return WebhookSender(url, secret)
+
+    def _target(self) -> tuple[str | None, str | None]:
+        return webhook_target(
+            self.url,
+            self.secret,
+            url_name=field_label("webhook", "url"),
+            secret_name=field_label("webhook", "secret"),
+        )
+
+
 class _ServiceResource(dg.ConfigurableResource):
-    """Rate limit shared by every process on the machine, keyed by service and credential."""
+    """An external system: real when its credentials are set, else the running sandbox; a rate
+    limit shared by every process on the machine, keyed by service and credential."""
+
+    service_name: ClassVar[str]  # also its resource key and its row in settings._SERVICES
 
     max_requests: int = Field(description="Requests allowed per window, across all processes.")
     per_seconds: float = Field(description="The window, in seconds.")
+    sandbox: str = Field(
+        default="auto",
+        description=(
+            "auto: the sandbox unless this service's credentials are set; on: always the "
+            "sandbox; off: never."
+        ),
+    )
 
-    def _service(self, name: str) -> ServiceSettings:
-        return load_settings().service(name)
+    def service_settings(self) -> ServiceSettings:
+        """URLs and credentials from the fields, or from the running sandbox."""
+        name = self.service_name
+        return resolve_service(
+            name,
+            {field: getattr(self, field) for field in RESOURCE_VARIABLES[name]},
+            sandbox_mode=parse_sandbox_mode(self.sandbox, field_label(name, "sandbox")),
+            runtime_file=dagster_home() / SANDBOX_RUNTIME_FILENAME,
+        )
 
     def _limiter(self, service: ServiceSettings, credential: str) -> FileRateLimiter:
-        state_dir = load_settings().dagster_home / ".rate_limits"
+        state_dir = dagster_home() / ".rate_limits"
         key = credential if not service.sandbox else f"sandbox:{service.url()}"
         return FileRateLimiter(
             service.name, key, self.max_requests, self.per_seconds, state_dir=state_dir
@@ -81,10 +197,21 @@ class _ServiceResource(dg.ConfigurableResource):
 
 
 class SpotifyApiResource(_ServiceResource):
-    """The Spotify Web API (client credentials). Tier from SPOTIFY_API_TIER or detected."""
+    """The Spotify Web API (client credentials)."""
 
+    service_name: ClassVar[str] = "spotify_api"
+
+    client_id: str | None = None
+    client_secret: str | None = None
+    tier: str = Field(
+        default="auto", description="development, extended, or auto (detected from answers)."
+    )
+    base_url: str | None = Field(default=None, description="Unset: https://api.spotify.com.")
+    accounts_url: str | None = Field(
+        default=None, description="Unset: https://accounts.spotify.com."
+    )
     # Spotify publishes no number; a rolling 30 s window, lower in Development Mode
-    # (reference/notes/spotify.md §6): stay under the development figure.
+    # (docs/services.md#web-api-rate-limits-and-quota): stay under the development figure.
     max_requests: int = 80
     per_seconds: float = 30.0
     market: str | None = Field(
@@ -98,19 +225,34 @@ class SpotifyApiResource(_ServiceResource):
     def client(self, counters: RequestCounters) -> SpotifyApiClient:
         from track_assets.services.spotify_api import SpotifyApiClient
 
-        settings = load_settings()
-        service = settings.service("spotify_api")
+        service = self.service_settings()
         return SpotifyApiClient.from_settings(
             service,
-            tier=settings.spotify_tier,
+            tier=parse_spotify_tier(self.tier, field_label(self.service_name, "tier")),
             counters=counters,
             rate_limiter=self._limiter(service, service.credentials.get("SPOTIFY_CLIENT_ID", "")),
         )
 
 
 class SpotifyWebResource(_ServiceResource):
-    """The Spotify web player through Debian's Chromium (see ARCHITECTURE.md, "The web player")."""
+    """The Spotify web player through Debian's Chromium (docs/architecture.md#the-web-player)."""
 
+    service_name: ClassVar[str] = "spotify_web"
+
+    sp_dc: str | None = Field(
+        default=None, description="Login cookie; needed for credits only (play counts need none)."
+    )
+    api_client_id: str | None = Field(
+        default=None,
+        description="The Spotify API client id: when set, the real web player even without sp_dc.",
+    )
+    base_url: str | None = Field(default=None, description="Unset: https://open.spotify.com.")
+    pathfinder_url: str | None = Field(
+        default=None, description="Unset: https://api-partner.spotify.com."
+    )
+    spclient_url: str | None = Field(
+        default=None, description="Unset: https://spclient.wg.spotify.com."
+    )
     max_requests: int = 5
     per_seconds: float = 1.0
     mode: str = Field(default="session", description="'session' (fast) or 'page'.")
@@ -120,7 +262,7 @@ class SpotifyWebResource(_ServiceResource):
     def client(self, counters: RequestCounters) -> SpotifyWebClient:
         from track_assets.services.spotify_web import SpotifyWebClient
 
-        service = self._service("spotify_web")
+        service = self.service_settings()
         sp_dc = service.credentials.get("SPOTIFY_SP_DC")
         return SpotifyWebClient(
             service.base_urls,
@@ -136,13 +278,17 @@ class SpotifyWebResource(_ServiceResource):
 class ChartmetricResource(_ServiceResource):
     """Chartmetric (refresh token). The entry plan allows about 1 request per second."""
 
+    service_name: ClassVar[str] = "chartmetric"
+
+    refresh_token: str | None = None
+    base_url: str | None = Field(default=None, description="Unset: https://api.chartmetric.com.")
     max_requests: int = 1
     per_seconds: float = 1.0
 
     def client(self, counters: RequestCounters) -> ChartmetricClient:
         from track_assets.services.chartmetric import ChartmetricClient
 
-        service = self._service("chartmetric")
+        service = self.service_settings()
         token = service.credentials.get("CHARTMETRIC_REFRESH_TOKEN", "")
         return ChartmetricClient(
             service.url(),
@@ -155,15 +301,20 @@ class ChartmetricResource(_ServiceResource):
 class MlcResource(_ServiceResource):
     """The MLC Public Search API (username and password; the idToken is the bearer)."""
 
-    # The MLC documents no limit; 5 per second is the notes' assumption
-    # (reference/notes/chartmetric_mlc.md §2.5): stay under it.
+    service_name: ClassVar[str] = "mlc"
+
+    username: str | None = None
+    password: str | None = None
+    base_url: str | None = Field(default=None, description="Unset: https://public-api.themlc.com.")
+    # The MLC documents no limit; 5 per second is an assumption
+    # (docs/services.md#mlc-errors-and-rate-limit): stay under it.
     max_requests: int = 4
     per_seconds: float = 1.0
 
     def client(self, counters: RequestCounters) -> MlcClient:
         from track_assets.services.mlc import MlcClient
 
-        service = self._service("mlc")
+        service = self.service_settings()
         username = service.credentials.get("MLC_USERNAME", "")
         return MlcClient(
             service.url(),
@@ -176,16 +327,22 @@ class MlcResource(_ServiceResource):
 
 class MusicBrainzResource(_ServiceResource):
     """MusicBrainz WS/2 through musicbrainzngs: 1 request/second per IP address, so one budget
-    for every process on the machine whatever the contact, and a User-Agent with the contact
-    (MUSICBRAINZ_CONTACT)."""
+    for every process on the machine whatever the contact, and a User-Agent with the contact."""
 
+    service_name: ClassVar[str] = "musicbrainz"
+
+    contact: str | None = Field(
+        default=None,
+        description="An email or URL for the User-Agent; setting it selects the real server.",
+    )
+    base_url: str | None = Field(default=None, description="Unset: https://musicbrainz.org.")
     max_requests: int = 1
     per_seconds: float = 1.0
 
     def client(self, counters: RequestCounters) -> MusicBrainzClient:
         from track_assets.services.musicbrainz import MusicBrainzClient
 
-        service = self._service("musicbrainz")
+        service = self.service_settings()
         return MusicBrainzClient(
             service.url(),
             service.credentials.get("MUSICBRAINZ_CONTACT", ""),
@@ -196,13 +353,38 @@ class MusicBrainzResource(_ServiceResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
+    load_settings()  # a malformed variable fails the load here, with one line naming it
     return dg.Definitions(
         resources={
-            "database": DatabaseResource(),
-            "spotify_api": SpotifyApiResource(),
-            "spotify_web": SpotifyWebResource(),
-            "chartmetric": ChartmetricResource(),
-            "mlc": MlcResource(),
-            "musicbrainz": MusicBrainzResource(),
+            "database": DatabaseResource(**_environment_bindings("database")),
+            "freshness": FreshnessResource(**_environment_numbers("freshness")),
+            "exports": ExportsResource(**_environment_bindings("exports")),
+            "webhook": WebhookResource(**_environment_bindings("webhook")),
+            "spotify_api": SpotifyApiResource(**_environment_bindings("spotify_api")),
+            "spotify_web": SpotifyWebResource(**_environment_bindings("spotify_web")),
+            "chartmetric": ChartmetricResource(**_environment_bindings("chartmetric")),
+            "mlc": MlcResource(**_environment_bindings("mlc")),
+            "musicbrainz": MusicBrainzResource(**_environment_bindings("musicbrainz")),
         }
     )
+
+
+def _environment_bindings(key: str) -> dict[str, dg.EnvVar]:
+    """`dg.EnvVar` for each field of resource `key` whose variable is set now: resolved in the
+    process that uses it, shown by name in the UI. Fields whose variable is unset keep their
+    defaults (for a service: no credentials, so the sandbox)."""
+    return {
+        field: dg.EnvVar(variable)
+        for field, variable in RESOURCE_VARIABLES[key].items()
+        if is_set(os.environ.get(variable))
+    }
+
+
+def _environment_numbers(key: str) -> dict[str, float]:
+    """The numbers set for resource `key`'s fields. `dg.EnvVar` binds only string fields, so
+    these are bound as read now (load_settings() has checked them)."""
+    return {
+        field: float(os.environ[variable])
+        for field, variable in RESOURCE_VARIABLES[key].items()
+        if is_set(os.environ.get(variable))
+    }

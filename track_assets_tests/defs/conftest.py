@@ -13,10 +13,13 @@ import pytest
 from track_assets.defs.resources import (
     ChartmetricResource,
     DatabaseResource,
+    ExportsResource,
+    FreshnessResource,
     MlcResource,
     MusicBrainzResource,
     SpotifyApiResource,
     SpotifyWebResource,
+    WebhookResource,
 )
 from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
 from track_assets.sandbox.emulators import all_emulators
@@ -78,4 +81,7 @@ def resources(backend, request) -> dict:
         "mlc": MlcResource(**relaxed),
         # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
         "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
+        "freshness": FreshnessResource(),
+        "exports": ExportsResource(directory=str(request.getfixturevalue("tmp_path") / "exports")),
+        "webhook": WebhookResource(),
     }
