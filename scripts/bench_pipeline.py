@@ -52,6 +52,7 @@ def run(home: Path, args) -> int:
     from track_assets.defs.resources import (
         ChartmetricResource,
         DatabaseResource,
+        FreshnessResource,
         SpotifyApiResource,
         SpotifyWebResource,
     )
@@ -72,6 +73,7 @@ def run(home: Path, args) -> int:
         "chartmetric": ChartmetricResource(),
         "spotify_api": SpotifyApiResource(),
         "spotify_web": SpotifyWebResource(),
+        "freshness": FreshnessResource(),
     }
     seconds: dict[str, float] = {}
     requests: dict[str, int] = {}

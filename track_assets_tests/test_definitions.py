@@ -17,6 +17,9 @@ def test_code_location_loads_and_validates():
 def test_resource_keys_are_bound_once():
     assert set(defs().resources) == {
         "database",
+        "freshness",
+        "exports",
+        "webhook",
         "spotify_api",
         "spotify_web",
         "chartmetric",
@@ -111,8 +114,8 @@ def test_songwriter_leads_is_unpartitioned_over_every_playlist_in_its_own_job():
 
 
 def test_the_tracks_export_holds_every_consolidated_field():
-    from track_assets.defs.assets.enriched_tracks import SEED_FIELDS
     from track_assets.enrichment.exports import TRACK_COLUMN_KINDS
+    from track_assets_tests.test_phases import SEED_FIELDS
 
     assert set(SEED_FIELDS) <= set(TRACK_COLUMN_KINDS)
     assert {"spotify_track_id", "name", "artists", "enrichment_status", "playlist_ids"} <= set(

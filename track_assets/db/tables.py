@@ -22,6 +22,7 @@ from sqlalchemy import (
     text,
 )
 
+from track_assets.db.statuses import EnrichmentStatus, FetchMethod, PhaseState
 from track_assets.db.types import Json, SurrogateKey, UtcDateTime, utc_now
 
 # Stable constraint names on both databases, so later migrations can drop or alter them by name.
@@ -35,9 +36,9 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-FETCH_METHODS = ("chartmetric", "spotify_api", "web_player")
-ENRICHMENT_STATUSES = ("pending", "complete", "partial", "failed")
-PHASE_STATUSES = ("pending", "done", "not_applicable", "failed")
+FETCH_METHODS = tuple(FetchMethod)
+ENRICHMENT_STATUSES = tuple(EnrichmentStatus)
+PHASE_STATUSES = tuple(PhaseState)
 RELEASE_DATE_PRECISIONS = ("year", "month", "day")
 LINK_KINDS = (
     "instagram",

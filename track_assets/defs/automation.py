@@ -1,8 +1,6 @@
-"""Automatic runs (ARCHITECTURE.md, "Inputs and triggers"): a new playlist gets its fetch, a
+"""Automatic runs (docs/architecture.md#sensors-and-the-nightly-schedule): a new playlist gets its fetch, a
 landed fetch gets its enrichment when something is due, the nightly schedule refetches every
 playlist, and the leads are re-ranked after enrichment. Run keys make each happen once."""
-
-import os
 
 import dagster as dg
 
@@ -14,14 +12,12 @@ from track_assets.db.repository import (
 )
 from track_assets.defs.jobs import enrich_playlist_job, fetch_playlist_job, songwriter_leads_job
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
-from track_assets.defs.resources import DatabaseResource
+from track_assets.defs.resources import DatabaseResource, FreshnessResource
 from track_assets.enrichment.scheduling import enrichment_due, phase_ttls, playlists_due_for_fetch
 from track_assets.pipeline_clock import pipeline_now
 from track_assets.playlist_refs import InvalidPlaylistRef, parse_playlist_ref
-from track_assets.settings import load_settings
+from track_assets.settings import nightly_cron
 
-NIGHTLY_CRON_VARIABLE = "TRACK_ASSETS_NIGHTLY_CRON"
-DEFAULT_NIGHTLY_CRON = "0 3 * * *"  # 03:00 UTC
 SENSOR_INTERVAL_SECONDS = 15
 
 
@@ -62,9 +58,11 @@ def playlist_watch_sensor(context: dg.SensorEvaluationContext, database: Databas
     description="Enriches a playlist when a fetch lands with new tracks, or tracks that are "
     "pending, stale (volatile figures past their TTL) or due a retry. One run per fetch.",
 )
-def playlist_fetch_sensor(context: dg.SensorEvaluationContext, database: DatabaseResource):
+def playlist_fetch_sensor(
+    context: dg.SensorEvaluationContext, database: DatabaseResource, freshness: FreshnessResource
+):
     cursor = int(context.cursor or 0)
-    ttls = phase_ttls(load_settings())
+    ttls = phase_ttls(freshness.static_ttl, freshness.volatile_ttl)
     requests = []
     skipped = []
     with database.transaction() as conn:
@@ -98,7 +96,7 @@ def playlist_fetch_sensor(context: dg.SensorEvaluationContext, database: Databas
 
 @dg.schedule(
     job=fetch_playlist_job,
-    cron_schedule=os.environ.get(NIGHTLY_CRON_VARIABLE) or DEFAULT_NIGHTLY_CRON,
+    cron_schedule=nightly_cron(),
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Refetches every playlist not yet fetched today (the pipeline's date); the fetch "

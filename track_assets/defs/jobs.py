@@ -1,14 +1,11 @@
-"""The jobs of ARCHITECTURE.md: fetch a playlist (phase 0), enrich its tracks, and rank the
+"""The jobs: fetch a playlist (phase 0), enrich its tracks, and rank the
 songwriter leads across every playlist."""
 
 import dagster as dg
 
-from track_assets.defs.partitions import playlists_partitions
-
 fetch_playlist_job = dg.define_asset_job(
     "fetch_playlist_job",
     selection=dg.AssetSelection.assets("playlist_tracks"),
-    partitions_def=playlists_partitions,
     description="Phase 0: read the playlist and register its tracks.",
 )
 
@@ -17,7 +14,6 @@ enrich_playlist_job = dg.define_asset_job(
     # songwriter_leads is downstream too, but unpartitioned: it runs in its own job.
     selection=dg.AssetSelection.assets("playlist_tracks").downstream(include_self=False)
     - dg.AssetSelection.assets("songwriter_leads"),
-    partitions_def=playlists_partitions,
     description="Phases 1 and up for the playlist's tracks that are not done and fresh.",
 )
 

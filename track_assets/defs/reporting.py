@@ -1,9 +1,8 @@
-"""What every phase asset reports on its materialization: one shape, so runs compare at a glance."""
+"""What every phase asset reports on its materialization, as Dagster metadata: one shape, so
+runs compare at a glance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -11,81 +10,44 @@ from sqlalchemy.engine import Engine
 
 from track_assets.db.records import PhaseRun
 from track_assets.db.repository import record_phase_run
-
-PREVIEW_ROWS = 10
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """How many of the tracks that could have a field have it."""
-
-    have: int
-    of: int
-
-    @property
-    def ratio(self) -> float | None:
-        return self.have / self.of if self.of else None
+from track_assets.enrichment.phase_report import PREVIEW_ROWS, Coverage, PhaseReport, markdown_table
 
 
-@dataclass
-class PhaseReport:
-    """Counts for one phase on one playlist. `worked` were picked (not done-and-fresh);
-    `cache_hits` are tracks the phase skipped because their data was fresh."""
-
-    tracks: int = 0
-    worked: int = 0
-    cache_hits: int = 0
-    rows_written: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)  # done / not_applicable / failed
-    failures: dict[str, int] = field(default_factory=dict)  # reason -> tracks
-    not_applicable: dict[str, int] = field(default_factory=dict)  # reason -> tracks
-    coverage: dict[str, Coverage] = field(default_factory=dict)
-    requests: Mapping[str, Any] = field(default_factory=dict)  # RequestCounters snapshot delta
-    seconds: float = 0.0
-    preview: Sequence[Mapping[str, Any]] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def count(self, status: str, reason: str | None = None) -> None:
-        self.statuses[status] = self.statuses.get(status, 0) + 1
-        bucket = {"failed": self.failures, "not_applicable": self.not_applicable}.get(status)
-        if bucket is not None:
-            key = reason or "unspecified"
-            bucket[key] = bucket.get(key, 0) + 1
-
-    def metadata(self) -> dict[str, dg.MetadataValue]:
-        meta: dict[str, dg.MetadataValue] = {
-            "tracks": dg.MetadataValue.int(self.tracks),
-            "tracks_worked": dg.MetadataValue.int(self.worked),
-            "cache_hits": dg.MetadataValue.int(self.cache_hits),
-            "rows_written": dg.MetadataValue.int(self.rows_written),
-            "statuses": dg.MetadataValue.json(dict(sorted(self.statuses.items()))),
-            "failures_by_reason": dg.MetadataValue.json(dict(sorted(self.failures.items()))),
-            "not_applicable_by_reason": dg.MetadataValue.json(
-                dict(sorted(self.not_applicable.items()))
-            ),
-            "coverage": dg.MetadataValue.json(
-                {
-                    name: {"have": c.have, "of": c.of, "ratio": _rounded(c.ratio)}
-                    for name, c in sorted(self.coverage.items())
-                }
-            ),
-            "requests": dg.MetadataValue.json(dict(self.requests)),
-            "requests_total": dg.MetadataValue.int(
-                sum(int(s.get("total", 0)) for s in self.requests.values())
-            ),
-            "seconds": dg.MetadataValue.float(round(self.seconds, 3)),
-        }
-        # One number per field as well, so the UI can plot coverage across materializations.
-        for name, c in self.coverage.items():
-            if c.ratio is not None:
-                meta[f"coverage_{name}"] = dg.MetadataValue.float(round(c.ratio, 4))
-        for service, summary in self.requests.items():
-            meta[f"requests_{service}"] = dg.MetadataValue.int(int(summary.get("total", 0)))
-        for key, value in self.extra.items():
-            meta[key] = value if isinstance(value, dg.MetadataValue) else _metadata_value(value)
-        if self.preview:
-            meta["preview"] = dg.MetadataValue.md(markdown_table(self.preview[:PREVIEW_ROWS]))
-        return meta
+def report_metadata(report: PhaseReport) -> dict[str, dg.MetadataValue]:
+    meta: dict[str, dg.MetadataValue] = {
+        "dagster/row_count": dg.MetadataValue.int(report.tracks),
+        "tracks": dg.MetadataValue.int(report.tracks),
+        "tracks_worked": dg.MetadataValue.int(report.worked),
+        "cache_hits": dg.MetadataValue.int(report.cache_hits),
+        "rows_written": dg.MetadataValue.int(report.rows_written),
+        "statuses": dg.MetadataValue.json(dict(sorted(report.statuses.items()))),
+        "failures_by_reason": dg.MetadataValue.json(dict(sorted(report.failures.items()))),
+        "not_applicable_by_reason": dg.MetadataValue.json(
+            dict(sorted(report.not_applicable.items()))
+        ),
+        "coverage": dg.MetadataValue.json(
+            {
+                name: {"have": c.have, "of": c.of, "ratio": _rounded(c.ratio)}
+                for name, c in sorted(report.coverage.items())
+            }
+        ),
+        "requests": dg.MetadataValue.json(dict(report.requests)),
+        "requests_total": dg.MetadataValue.int(
+            sum(int(s.get("total", 0)) for s in report.requests.values())
+        ),
+        "seconds": dg.MetadataValue.float(round(report.seconds, 3)),
+    }
+    # One number per field as well, so the UI can plot coverage across materializations.
+    for name, c in report.coverage.items():
+        if c.ratio is not None:
+            meta[f"coverage_{name}"] = dg.MetadataValue.float(round(c.ratio, 4))
+    for service, summary in report.requests.items():
+        meta[f"requests_{service}"] = dg.MetadataValue.int(int(summary.get("total", 0)))
+    for key, value in report.extra.items():
+        meta[key] = value if isinstance(value, dg.MetadataValue) else _metadata_value(value)
+    if report.preview:
+        meta["preview"] = dg.MetadataValue.md(markdown_table(report.preview[:PREVIEW_ROWS]))
+    return meta
 
 
 def phase_result(
@@ -110,28 +72,7 @@ def phase_result(
     )
     with engine.begin() as conn:
         record_phase_run(conn, run)
-    return dg.MaterializeResult(metadata=report.metadata())
-
-
-def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    if not rows:
-        return "_no rows_"
-    columns = list(rows[0])
-    lines = [
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-    ]
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(row.get(column)) for column in columns) + " |")
-    return "\n".join(lines)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v) for v in value)
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return dg.MaterializeResult(metadata=report_metadata(report))
 
 
 def _rounded(value: float | None) -> float | None:
@@ -139,6 +80,8 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _metadata_value(value: Any) -> dg.MetadataValue:
+    if isinstance(value, dg.TableSchema):
+        return dg.MetadataValue.table_schema(value)
     if isinstance(value, bool):
         return dg.MetadataValue.bool(value)
     if isinstance(value, int):

@@ -18,10 +18,13 @@ from track_assets.db.repository import (
     upsert_metric_snapshot,
     upsert_track,
 )
+from track_assets.enrichment.phase_report import Coverage
+from track_assets.phases import CHARTMETRIC
 
-PHASE = "chartmetric_analytics"
+PHASE = CHARTMETRIC.key
 SOURCE = "chartmetric"
 VELOCITY_DAYS = 7
+SERIES_DAYS = 28  # how much history each series is asked for
 NOT_IN_PLAN = "not_in_plan"
 # Chartmetric describes tracks by moods, activities and reach; it has no "stage" for a track
 # (its career stages are an artist-level notion), so track_stage stays null with this reason.
@@ -142,3 +145,80 @@ def _latest(series: Series | None) -> int | None:
     if not series:
         return None
     return int(max(series)[1])
+
+
+def find_chartmetric(client, track_id: str, isrc: str | None, now: datetime) -> ChartmetricFindings:
+    """What Chartmetric knows of one track: its id (by ISRC, else by Spotify id), its record and
+    the popularity, streams (where the plan allows) and YouTube views series."""
+    from track_assets.services.chartmetric import NotInPlan
+
+    resolved = client.resolve_track(isrc, track_id)
+    if not resolved.found:
+        return ChartmetricFindings(
+            track_id, None, reason=str(resolved.reason), candidate_ids=resolved.candidate_ids
+        )
+    cm_id = resolved.chartmetric_id
+    info = client.track(cm_id)
+    until = now.date()
+    since = until - timedelta(days=SERIES_DAYS)
+
+    def series(platform: str, stat_type: str | None = None) -> list[tuple[date, float]]:
+        points = client.stats(cm_id, platform, "most-history", since, until, stat_type=stat_type)
+        return [(p.day, p.value) for p in points]
+
+    try:
+        streams = series("spotify", "streams")
+    except NotInPlan:
+        streams = None
+    youtube = series("youtube")
+    record = ChartmetricTrack(
+        chartmetric_id=cm_id,
+        fetched_at=now,
+        isrc=info.isrc,
+        name=info.name,
+        moods=list(info.moods),
+        activities=list(info.activities),
+        composer_name=info.composer_name,
+        songwriters=[
+            {"name": s.name, "chartmetric_id": s.chartmetric_id} for s in info.songwriters
+        ],
+        tags=list(info.tags),
+        playlist_reach=info.playlist_reach,
+        spotify_popularity=info.spotify_popularity,
+        spotify_popularity_rank=info.spotify_popularity_rank,
+    )
+    return ChartmetricFindings(
+        track_id,
+        cm_id,
+        method=str(resolved.method),
+        candidate_ids=resolved.candidate_ids,
+        record=record,
+        popularity=series("spotify", "popularity"),
+        streams=streams,
+        youtube_views=youtube or None,
+    )
+
+
+def chartmetric_coverage(conn: Connection, rows: Sequence[Track]) -> dict[str, Coverage]:
+    return {
+        name: Coverage(sum(1 for r in rows if have(r)), len(rows))
+        for name, have in {
+            "chartmetric_id": lambda r: r.chartmetric_id,
+            "moods": lambda r: r.moods,
+            "youtube_views": lambda r: r.youtube_views is not None,
+            "chartmetric_velocity": lambda r: r.chartmetric_velocity is not None,
+        }.items()
+    }
+
+
+def chartmetric_preview(conn: Connection, rows: Sequence[Track]) -> list[dict]:
+    return [
+        {
+            "track_id": row.spotify_track_id,
+            "name": row.name,
+            "chartmetric_id": row.chartmetric_id,
+            "moods": row.moods,
+            "youtube_views": row.youtube_views,
+        }
+        for row in rows
+    ]

@@ -3,6 +3,7 @@ volatile figures and the growth of its play count from our own snapshots."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,29 +21,18 @@ from track_assets.db.repository import (
     upsert_metric_snapshot,
     upsert_track,
 )
-from track_assets.enrichment.chartmetric_analytics import PHASE as CHARTMETRIC_PHASE
+from track_assets.db.statuses import SETTLED, CreditRole, EnrichmentStatus
 from track_assets.enrichment.chartmetric_analytics import series_velocity
-from track_assets.enrichment.musicbrainz_store import PHASE as MUSICBRAINZ_PHASE
-from track_assets.enrichment.publisher_status import PHASE as MLC_PHASE
-from track_assets.enrichment.spotify_credits import CREDITS_PHASE, PLAY_COUNT_PHASE
-from track_assets.enrichment.spotify_metadata import PHASE as METADATA_PHASE
+from track_assets.enrichment.phase_report import Coverage, PhaseReport
+from track_assets.phases import FIELDS, LOOKUPS, SPOTIFY_METADATA
 
 SNAPSHOT_SOURCE = "pipeline"
-PHASES = (
-    METADATA_PHASE,
-    CREDITS_PHASE,
-    PLAY_COUNT_PHASE,
-    MLC_PHASE,
-    MUSICBRAINZ_PHASE,
-    CHARTMETRIC_PHASE,
-)
-SETTLED = ("done", "not_applicable")
 
 
 @dataclass(frozen=True)
 class Consolidated:
     track_id: str
-    enrichment_status: str  # complete | partial | failed
+    enrichment_status: EnrichmentStatus
     missing: dict[str, str]  # phase -> why it has not settled
     stream_velocity: float | None
 
@@ -54,23 +44,26 @@ def consolidate_track(conn: Connection, track_id: str, *, now: datetime) -> Cons
     if track is None:
         raise ValueError(f"track {track_id} is not in the database")
     credits = list_track_credits(conn, track_id)
-    writers = [c for c in credits if c.role == "writer"]
+    writers = [c for c in credits if c.role == CreditRole.WRITER]
     album = get_album(conn, track.album_id) if track.album_id else None
     artist_ids = track_artist_ids(conn, track_id)
     artists = [a for a in (get_spotify_artist(conn, i) for i in artist_ids) if a is not None]
     genres = list(dict.fromkeys(g for a in artists for g in (a.genres or [])))
 
     missing = {}
-    for phase in PHASES:
-        status = get_phase_status(conn, track_id, phase)
+    for lookup in LOOKUPS:
+        status = get_phase_status(conn, track_id, lookup.key)
         if status is None:
-            missing[phase] = "not run yet"
+            missing[lookup.key] = "not run yet"
         elif status.status not in SETTLED:
-            missing[phase] = f"{status.status}: {status.reason or 'no reason given'}"
-    if METADATA_PHASE in missing and get_phase_status(conn, track_id, METADATA_PHASE):
-        enrichment_status = "failed"  # not even the Spotify metadata could be had
+            missing[lookup.key] = f"{status.status}: {status.reason or 'no reason given'}"
+    metadata = SPOTIFY_METADATA.key
+    if metadata in missing and get_phase_status(conn, track_id, metadata):
+        enrichment_status = EnrichmentStatus.FAILED
+    elif missing:
+        enrichment_status = EnrichmentStatus.PARTIAL
     else:
-        enrichment_status = "partial" if missing else "complete"
+        enrichment_status = EnrichmentStatus.COMPLETE
 
     if track.spotify_streams is not None or track.popularity is not None:
         upsert_metric_snapshot(
@@ -96,7 +89,7 @@ def consolidate_track(conn: Connection, track_id: str, *, now: datetime) -> Cons
             spotify_track_id=track_id,
             songwriter="; ".join(c.name for c in writers) or None,
             composer="; ".join(c.name for c in writers if "composer" in (c.subroles or [])) or None,
-            producer="; ".join(c.name for c in credits if c.role == "producer") or None,
+            producer="; ".join(c.name for c in credits if c.role == CreditRole.PRODUCER) or None,
             label=track.label or (album.label if album else None),
             popularity_score=float(track.popularity) if track.popularity is not None else None,
             artist_genres=genres or None,
@@ -112,3 +105,38 @@ def consolidate_track(conn: Connection, track_id: str, *, now: datetime) -> Cons
         now=now,
     )
     return Consolidated(track_id, enrichment_status, missing, velocity_7)
+
+
+def tally_consolidation(results: Sequence[Consolidated], report: PhaseReport) -> None:
+    """Each track's enrichment status, and for the unsettled phases why (the status word)."""
+    for result in results:
+        report.statuses[result.enrichment_status] = (
+            report.statuses.get(result.enrichment_status, 0) + 1
+        )
+        for phase, why in result.missing.items():
+            key = f"{phase}: {why.split(':')[0]}"
+            report.failures[key] = report.failures.get(key, 0) + 1
+
+
+def consolidated_coverage(conn: Connection, rows: Sequence[Track]) -> dict[str, Coverage]:
+    return {
+        field.name: Coverage(
+            sum(1 for r in rows if getattr(r, field.name) not in (None, [], {})), len(rows)
+        )
+        for field in FIELDS
+    }
+
+
+def consolidated_preview(conn: Connection, rows: Sequence[Track]) -> list[dict]:
+    return [
+        {
+            "track_id": r.spotify_track_id,
+            "name": r.name,
+            "status": r.enrichment_status,
+            "songwriter": r.songwriter,
+            "publisher_status": r.publisher_status,
+            "streams": r.spotify_streams,
+            "velocity": r.stream_velocity,
+        }
+        for r in rows
+    ]

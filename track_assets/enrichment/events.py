@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from track_assets.db.records import PlaylistReport, Track, TrackEventState
+from track_assets.phases import REPORTED_FIELDS
 
 # A spike: the 7-day velocity at least doubled since it was last announced, by at least this
 # many plays a day (so a track going from 3 to 7 plays a day is not news).
@@ -17,14 +18,7 @@ VELOCITY_SPIKE_RATIO = 2.0
 VELOCITY_SPIKE_MIN_INCREASE = 1_000.0
 
 # The consolidated fields counted in a playlist's report.
-REPORT_FIELDS = (
-    "isrc",
-    "songwriter",
-    "publisher_status",
-    "spotify_streams",
-    "chartmetric_id",
-    "stream_velocity",
-)
+REPORT_FIELDS = REPORTED_FIELDS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +35,12 @@ from track_assets.enrichment.songwriter_leads import (
     lead_reason,
     rank_songwriter_leads,
 )
+from track_assets.phases import FIELDS, ColumnKind
 
 LEADS_FILE = "songwriter_leads"
 TRACKS_FILE = "tracks"
 EXPORTS = ("tracks", "leads")
 SHARE_DECIMALS = 4
-
-
-class ColumnKind(StrEnum):
-    INTEGER = "integer"
-    FLOAT = "float"
-    TEXT = "text"
-    BOOLEAN = "boolean"
-    TEXT_LIST = "text_list"  # CSV: JSON array; Parquet: list<string>
-    JSON = "json"  # CSV and Parquet: a JSON string
 
 
 LEAD_COLUMN_KINDS: dict[str, ColumnKind] = {
@@ -81,36 +72,14 @@ LEAD_COLUMN_KINDS: dict[str, ColumnKind] = {
     "musicbrainz_evidence": ColumnKind.TEXT,
 }
 
-# The seed's consolidated fields (`enriched_tracks.SEED_FIELDS`) after who the track is.
+# Who the track is and where it is listed, then every phase's consolidated fields in phase order.
 TRACK_COLUMN_KINDS: dict[str, ColumnKind] = {
     "spotify_track_id": ColumnKind.TEXT,
     "name": ColumnKind.TEXT,
     "artists": ColumnKind.TEXT_LIST,
     "enrichment_status": ColumnKind.TEXT,
     "playlist_ids": ColumnKind.TEXT_LIST,
-    "isrc": ColumnKind.TEXT,
-    "songwriter": ColumnKind.TEXT,
-    "publisher": ColumnKind.TEXT,
-    "composer": ColumnKind.TEXT,
-    "producer": ColumnKind.TEXT,
-    "label": ColumnKind.TEXT,
-    "spotify_streams": ColumnKind.INTEGER,
-    "popularity_score": ColumnKind.FLOAT,
-    "audio_features": ColumnKind.JSON,
-    "artist_genres": ColumnKind.TEXT_LIST,
-    "artist_followers": ColumnKind.INTEGER,
-    "release_date": ColumnKind.TEXT,
-    "chartmetric_id": ColumnKind.INTEGER,
-    "moods": ColumnKind.JSON,
-    "activities": ColumnKind.JSON,
-    "stream_velocity": ColumnKind.FLOAT,
-    "chartmetric_velocity": ColumnKind.FLOAT,
-    "track_stage": ColumnKind.TEXT,
-    "youtube_views": ColumnKind.INTEGER,
-    "publisher_status": ColumnKind.TEXT,
-    "ipi": ColumnKind.TEXT,
-    "iswc": ColumnKind.TEXT,
-    "mlc_song_code": ColumnKind.TEXT,
+    **{field.name: field.kind for field in FIELDS},
 }
 
 

@@ -20,20 +20,20 @@ from sqlalchemy.engine import Connection
 from track_assets.db.records import Track, TrackCredit
 from track_assets.db.repository import (
     get_mlc_work,
-    list_track_credits,
-    musicbrainz_artists_of_songwriters,
     musicbrainz_iswcs_by_isrc,
     track_mlc_facts,
 )
-from track_assets.enrichment.mlc_store import store_track_mlc_decision, stored_work_facts
+from track_assets.enrichment.mlc_store import (
+    credited_writers,
+    store_track_mlc_decision,
+    stored_work_facts,
+    writer_credits,
+)
 from track_assets.enrichment.publisher_status import (
     TrackPublisherStatus,
     WorkFacts,
-    credited_writer,
     publisher_status_for_track,
 )
-
-WRITER_ROLE = "writer"
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,11 @@ def _new_decision(result: TrackPublisherStatus) -> tuple:
 
 def reconcile_tracks(conn: Connection, tracks: Sequence[Track], now: datetime) -> list[Reconciled]:
     """Phase 3 decided again for these tracks (those with candidate works at The MLC), each
-    decision stored; a few queries for all of them, plus one per track's credits and work."""
+    decision stored; a few queries for all of them, plus one per candidate work."""
     facts = track_mlc_facts(conn, [t.spotify_track_id for t in tracks])
     chosen = [t for t in tracks if t.spotify_track_id in facts and t.isrc]
-    credits = {
-        t.spotify_track_id: [
-            c for c in list_track_credits(conn, t.spotify_track_id) if c.role == WRITER_ROLE
-        ]
-        for t in chosen
-    }
-    known = musicbrainz_artists_of_songwriters(
-        conn, (c.songwriter_id for cs in credits.values() for c in cs if c.songwriter_id)
-    )
+    credits = writer_credits(conn, [t.spotify_track_id for t in chosen])
+    identities = credited_writers(conn, credits)
     iswcs = musicbrainz_iswcs_by_isrc(conn, (t.isrc for t in chosen if t.isrc))
     works: dict[str, WorkFacts] = {}
     for code in sorted({c for f in facts.values() for c in f.song_codes}):
@@ -86,7 +79,7 @@ def reconcile_tracks(conn: Connection, tracks: Sequence[Track], now: datetime) -
         result = publisher_status_for_track(
             isrc=track.isrc,
             track_title=track.name or "",
-            credited=[credited_writer(c, known.get(c.songwriter_id, ())) for c in writers],
+            credited=identities[track_id],
             recording_song_codes=facts[track_id].song_codes,
             works=works,
             known_iswcs=iswcs.get(track.isrc or "", ()),
@@ -99,11 +92,28 @@ def reconcile_tracks(conn: Connection, tracks: Sequence[Track], now: datetime) -
     return outcomes
 
 
+def decision(result: TrackPublisherStatus) -> str:
+    """The decision in one word: the publisher status, else why there is none."""
+    return result.status.value if result.status else str(result.reason)
+
+
 def changes_by_outcome(outcomes: Sequence[Reconciled]) -> Mapping[str, int]:
     counts: dict[str, int] = {}
     for outcome in outcomes:
         if outcome.changed:
-            result = outcome.result
-            key = result.status.value if result.status else str(result.reason)
+            key = decision(outcome.result)
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def changed_preview(outcomes: Sequence[Reconciled]) -> list[dict]:
+    return [
+        {
+            "track_id": o.track_id,
+            "status": decision(o.result),
+            "song_code": o.result.song_code,
+            "matched_writers": sum(m.work_writer is not None for m in o.result.credited_writers),
+        }
+        for o in outcomes
+        if o.changed
+    ]

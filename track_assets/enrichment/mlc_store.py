@@ -3,14 +3,23 @@ publisher status, IPIs, ISWC and song code with their provenance, and the phase 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import MlcPublisher, MlcWork, MlcWriter, Track, TrackMlcWork
+from track_assets.db.records import (
+    MlcPublisher,
+    MlcWork,
+    MlcWriter,
+    Track,
+    TrackCredit,
+    TrackMlcWork,
+)
 from track_assets.db.repository import (
+    credits_of_tracks,
     link_track_mlc_work,
+    musicbrainz_artists_of_songwriters,
     record_field_provenance,
     set_credit_mlc_match,
     set_phase_status,
@@ -18,13 +27,16 @@ from track_assets.db.repository import (
     upsert_mlc_work,
     upsert_track,
 )
+from track_assets.db.statuses import CreditRole
 from track_assets.enrichment.publisher_status import (
     PHASE,
+    CreditedWriter,
     TrackPublisherStatus,
     WorkCandidate,
     WorkFacts,
     WorkPublisher,
     WorkWriter,
+    credited_writer,
     known_share,
     publisher_status_for_work,
     writer_is_represented,
@@ -214,3 +226,22 @@ def store_track_mlc_decision(
             fetched_at=now,
             reason=why,
         )
+
+
+def writer_credits(conn: Connection, track_ids: Sequence[str]) -> dict[str, list[TrackCredit]]:
+    """Each track's credited writers, in two queries whatever the number of tracks."""
+    return credits_of_tracks(conn, track_ids, role=CreditRole.WRITER)
+
+
+def credited_writers(
+    conn: Connection, credits: Mapping[str, Sequence[TrackCredit]]
+) -> dict[str, list[CreditedWriter]]:
+    """The writers' identities as phase 3 matches them: each credit with the MusicBrainz
+    artists its songwriter is linked to (legal names, aliases, IPIs), in one query."""
+    known = musicbrainz_artists_of_songwriters(
+        conn, (c.songwriter_id for cs in credits.values() for c in cs if c.songwriter_id)
+    )
+    return {
+        track_id: [credited_writer(c, known.get(c.songwriter_id, ())) for c in cs]
+        for track_id, cs in credits.items()
+    }

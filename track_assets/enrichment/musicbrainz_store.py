@@ -3,40 +3,52 @@ and what we know about songwriters MusicBrainz could not name (so none is looked
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import ArtistExternalLink, IsrcMusicBrainzWork, TrackMlcFacts
+from track_assets.db.records import ArtistExternalLink, IsrcMusicBrainzWork, Track, TrackMlcFacts
 from track_assets.db.repository import (
     field_provenance_for,
     link_artist_songwriter,
     list_artist_external_links,
     record_field_provenance,
+    replace_isrc_musicbrainz_works,
+    set_phase_status,
     songwriter_artist_ids,
+    track_mlc_facts,
     upsert_artist_external_link,
     upsert_musicbrainz_artist,
 )
+from track_assets.db.statuses import PhaseState
+from track_assets.enrichment.mlc_store import writer_credits
+from track_assets.enrichment.phase_report import Coverage, PhaseReport
 from track_assets.enrichment.songwriter_links import (
+    CachedMusicBrainzLookups,
     MatchMethod,
     MlcEvidence,
     RecordingWork,
+    TrackForLinks,
+    WriterCredit,
     WriterResolution,
     artist_record,
+    resolve_songwriter,
 )
+from track_assets.phases import MUSICBRAINZ
 
-PHASE = "musicbrainz_social_links"
+PHASE = MUSICBRAINZ.key
 SOURCE = "musicbrainz"
 # Songwriter-level outcome, kept in field_provenance: reason null when linked, else
-# "ambiguous: <candidate mbids> (<why none was taken>)" or "not_found" (ARCHITECTURE: null
-# with a reason).
+# "ambiguous: <candidate mbids> (<why none was taken>)" or "not_found" (null with a reason:
+# docs/architecture.md#null-means-unknown).
 SONGWRITER_ENTITY = "songwriter"
 RESOLUTION_FIELD = "musicbrainz_artist"
 ARTIST_ENTITY = "artist"
 LINKS_FIELD = "external_links"
 LINKED = "linked"
+NO_WRITERS = "no_writers"
 
 
 def mlc_evidence(facts: TrackMlcFacts | None) -> MlcEvidence:
@@ -226,3 +238,94 @@ def _unlinked_reason(resolution: WriterResolution) -> str:
         why = f" ({resolution.evidence})" if resolution.evidence else ""
         return f"{MatchMethod.AMBIGUOUS.value}: {candidates}{why}"
     return resolution.method.value
+
+
+def tracks_for_links(
+    conn: Connection, rows: Sequence[Track], due: Sequence[str]
+) -> dict[str, TrackForLinks]:
+    """The due tracks as phase 4 sees them: title, ISRC, credited writers and The MLC's
+    evidence (phase 3's writers' IPIs and ISWCs), in a few queries."""
+    facts = track_mlc_facts(conn, due)
+    credits = writer_credits(conn, due)
+    return {
+        row.spotify_track_id: TrackForLinks(
+            row.spotify_track_id,
+            row.name or "",
+            row.isrc,
+            tuple(
+                WriterCredit(c.name, c.spotify_artist_uri, c.songwriter_id)
+                for c in credits[row.spotify_track_id]
+            ),
+            mlc_evidence(facts.get(row.spotify_track_id)),
+        )
+        for row in rows
+        if row.spotify_track_id in credits
+    }
+
+
+def resolve_songwriters(
+    chosen: Mapping[str, Sequence[WriterCredit]],
+    tracks: Mapping[str, TrackForLinks],
+    unresolved: set[int],
+    lookups: CachedMusicBrainzLookups,
+) -> list[WriterResolution]:
+    """Each songwriter still to resolve, once, on the first due track that credits it."""
+    resolutions = []
+    pending = set(unresolved)
+    for track_id, writers in chosen.items():
+        for writer in writers:
+            if writer.songwriter_id in pending:
+                pending.discard(writer.songwriter_id)
+                resolutions.append(resolve_songwriter(writer, tracks[track_id], lookups))
+    return resolutions
+
+
+def store_links_phase(
+    conn: Connection,
+    chosen: Mapping[str, Sequence[WriterCredit]],
+    resolutions: Sequence[WriterResolution],
+    recording_works: Mapping[str, Sequence[RecordingWork]],
+    report: PhaseReport,
+    *,
+    now: datetime,
+) -> None:
+    """Store the recordings' works, each resolution and every due track's phase status."""
+    for isrc, works in recording_works.items():
+        replace_isrc_musicbrainz_works(conn, isrc, isrc_work_rows(isrc, works, now), now=now)
+    for resolution in resolutions:
+        store_songwriter_resolution(conn, resolution.writer.songwriter_id, resolution, now=now)
+        report.count(resolution.method.value)
+        report.rows_written += 1
+    for track_id, writers in chosen.items():
+        if writers:
+            set_phase_status(conn, track_id, PHASE, PhaseState.DONE, now=now)
+        else:
+            set_phase_status(
+                conn, track_id, PHASE, PhaseState.NOT_APPLICABLE, reason=NO_WRITERS, now=now
+            )
+            report.count(PhaseState.NOT_APPLICABLE, NO_WRITERS)
+
+
+@dataclass(frozen=True)
+class LinksOutcome:
+    looked_up: int  # chosen writers with a stored resolution
+    linked: int
+    preview: list[dict]
+
+    @property
+    def coverage(self) -> dict[str, Coverage]:
+        return {"writers_linked": Coverage(self.linked, self.looked_up)}
+
+
+def links_outcome(conn: Connection, chosen: Mapping[str, Sequence[WriterCredit]]) -> LinksOutcome:
+    linked = looked_up = 0
+    preview = []
+    for track_id, writers in chosen.items():
+        for writer in writers:
+            stored = stored_songwriter_resolution(conn, writer.songwriter_id)
+            looked_up += stored is not None
+            linked += bool(stored and stored.linked)
+            preview.append(
+                {"track_id": track_id, "writer": writer.name, "status": stored and stored.status}
+            )
+    return LinksOutcome(looked_up, linked, preview)

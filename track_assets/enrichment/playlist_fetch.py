@@ -376,6 +376,35 @@ def record_failed_fetch(
     )
 
 
+def record_unavailable(
+    conn: Connection,
+    unavailable: PlaylistUnavailable,
+    *,
+    now: datetime,
+    run_id: str | None = None,
+) -> int:
+    """A failed fetch: every source declined (the last one tried is the fetch's method)."""
+    last = unavailable.attempts[-1].method if unavailable.attempts else "web_player"
+    return record_failed_fetch(
+        conn, unavailable.playlist_id, last, str(unavailable), now=now, run_id=run_id
+    )
+
+
+def fetch_summary(result: FetchResult, stored: StoredFetch) -> dict:
+    """What the materialization says of a fetch: which source served and why, what changed."""
+    return {
+        "fetch_id": stored.fetch_id,
+        "fetch_method": stored.method,
+        "fetch_reason": result.reason,
+        "attempts": {a.method: a.answer for a in result.attempts},
+        "new_tracks": len(stored.new_track_ids),
+        "added_to_playlist": len(stored.added_track_ids),
+        "removed_from_playlist": len(stored.removed_track_ids),
+        "skipped": stored.skipped,
+        "playlist_name": result.playlist.name or "",
+    }
+
+
 def _store_track(conn: Connection, item: FetchedItem, method: str, now: datetime) -> bool:
     """Insert the track if unknown (True) or add an ISRC it lacked (False)."""
     assert item.track_id is not None

@@ -1,10 +1,11 @@
 """Phase 3's decisions: a work's known share and publisher status, the choice among several
 works for one ISRC, and which of the track's credited writers a publisher represents.
 
-The rules are reference/notes/chartmetric_mlc.md §2.7, written down once here:
+The rules are docs/matching.md#publisher-status, written down once here:
 - known share: each original publisher's collection share; a publisher at 0 (or without a
   share) that has administrators counts their shares instead (the real SB5VH7 work:
-  SM PUBLISHING UK 0, its administrator SONY/ATV TUNES 50; reference/mlc/portal-api/).
+  SM PUBLISHING UK 0, its administrator SONY/ATV TUNES 50;
+  track_assets_tests/fixtures/reference/mlc/portal-api/).
 - a writer is represented when a publisher (or administrator) shares its `chain_id` (a work
   read back from the database carries the answer itself, `WorkWriter.represented`).
 - signed: known >= 99.5 (3 x 33.33 counts) and every writer represented; unsigned: no
@@ -31,8 +32,9 @@ from track_assets.enrichment.identity import (
     iswc_key,
     musicbrainz_view,
 )
+from track_assets.phases import MLC
 
-PHASE = "mlc_publisher_status"
+PHASE = MLC.key
 SIGNED_MIN_KNOWN_SHARE = Decimal("99.5")
 # One ISRC linked by the MLC to exactly one work: the MLC's own link, taken as certain.
 SINGLE_WORK_CONFIDENCE = 1.0

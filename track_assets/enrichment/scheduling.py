@@ -14,23 +14,29 @@ from track_assets.db.repository import (
     playlist_track_rows,
     tracks_needing_phase,
 )
-from track_assets.enrichment.chartmetric_analytics import PHASE as CHARTMETRIC_PHASE
-from track_assets.enrichment.musicbrainz_store import PHASE as MUSICBRAINZ_PHASE
-from track_assets.enrichment.publisher_status import PHASE as MLC_PHASE
-from track_assets.enrichment.spotify_credits import CREDITS_PHASE, PLAY_COUNT_PHASE
-from track_assets.enrichment.spotify_metadata import PHASE as METADATA_PHASE
-from track_assets.settings import Settings
-
-VOLATILE_PHASES = (PLAY_COUNT_PHASE, CHARTMETRIC_PHASE)
-STATIC_PHASES = (METADATA_PHASE, CREDITS_PHASE, MLC_PHASE, MUSICBRAINZ_PHASE)
+from track_assets.db.statuses import EnrichmentStatus
+from track_assets.phases import Freshness, Lookup, lookup_ttls
 
 
-def phase_ttls(settings: Settings) -> dict[str, timedelta]:
-    """How long each phase's answer stays fresh: volatile figures a day, static facts a month."""
-    return {
-        **{phase: settings.static_ttl for phase in STATIC_PHASES},
-        **{phase: settings.volatile_ttl for phase in VOLATILE_PHASES},
-    }
+def phase_ttls(static: timedelta, volatile: timedelta) -> dict[str, timedelta]:
+    """How long each lookup's answer stays fresh: static facts `static`, volatile figures
+    `volatile`. The sensor and every phase asset ask this one function."""
+    return lookup_ttls({Freshness.STATIC: static, Freshness.VOLATILE: volatile})
+
+
+def tracks_due(
+    conn: Connection,
+    lookups: Sequence[Lookup],
+    track_ids: Sequence[str],
+    now: datetime,
+    ttls: dict[str, timedelta],
+) -> list[str]:
+    """The tracks (in the given order) due in any of `lookups`: never looked up, stale past the
+    lookup's TTL, or failed and due a retry."""
+    due: set[str] = set()
+    for lookup in lookups:
+        due.update(tracks_needing_phase(conn, lookup.key, track_ids, now, ttls[lookup.key]))
+    return [track_id for track_id in track_ids if track_id in due]
 
 
 def enrichment_due(
@@ -43,7 +49,7 @@ def enrichment_due(
     if fetch.new_count:
         return f"{fetch.new_count} new tracks"
     tracks = playlist_track_rows(conn, fetch.playlist_id)
-    pending = sum(1 for t in tracks if t.enrichment_status in (None, "pending"))
+    pending = sum(1 for t in tracks if t.enrichment_status in (None, EnrichmentStatus.PENDING))
     if pending:
         return f"{pending} tracks not consolidated yet"
     ids = [t.spotify_track_id for t in tracks]

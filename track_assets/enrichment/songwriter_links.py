@@ -29,8 +29,9 @@ from track_assets.enrichment.identity import (
     musicbrainz_view,
 )
 
-# Phase 4 looks up at most this many writers per track (ARCHITECTURE.md): the first distinct
-# names of the track's Writers credits, in credit order (see `writers_to_resolve`).
+# Phase 4 looks up at most this many writers per track
+# (docs/architecture.md#phase-4-musicbrainz-social-links): the first distinct names of the
+# track's Writers credits, in credit order (see `writers_to_resolve`).
 MUSICBRAINZ_WRITERS_PER_TRACK = 3
 WRITER_ROLE = "writer"
 # Work -> artist relationship types that make an artist a writer of the work.
@@ -672,7 +673,8 @@ class CachedMusicBrainzLookups:
         key = normalised_name(name)
         if key not in self._named:
             hits = self.source.search_artists(name) if key else ()
-            # Scores are relative (notes §0.5): only agreeing names make a candidate.
+            # Scores are relative (docs/services.md#musicbrainz-search): only agreeing names make a
+            # candidate.
             gated = {hit.mbid: hit for hit in hits if names_agree(name, hit)}
             self._named[key] = tuple(gated.values())
             group = tuple(gated)

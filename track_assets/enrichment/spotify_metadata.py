@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Album, SpotifyArtist, Track
 from track_assets.db.repository import (
+    get_album,
     link_track_artists,
     record_field_provenance,
     set_phase_status,
@@ -17,8 +18,10 @@ from track_assets.db.repository import (
     upsert_spotify_artist,
     upsert_track,
 )
+from track_assets.enrichment.phase_report import Coverage
+from track_assets.phases import SPOTIFY_METADATA
 
-PHASE = "spotify_metadata"
+PHASE = SPOTIFY_METADATA.key
 TRACK_FIELDS = ("isrc", "name", "duration_ms", "explicit", "album_id", "release_date", "popularity")
 ALBUM_FIELDS = ("label", "release_date", "images", "popularity")
 ARTIST_FIELDS = ("genres", "followers", "popularity", "monthly_listeners")
@@ -100,3 +103,32 @@ def _provenance(
             fetched_at=now,
             reason=reason,
         )
+
+
+def metadata_coverage(conn: Connection, rows: Sequence[Track]) -> dict[str, Coverage]:
+    albums = {r.album_id: get_album(conn, r.album_id) for r in rows if r.album_id}
+    labelled = {album_id for album_id, album in albums.items() if album and album.label}
+    return {
+        name: Coverage(sum(1 for r in rows if have(r)), len(rows))
+        for name, have in {
+            "isrc": lambda r: r.isrc,
+            "album": lambda r: r.album_id,
+            "release_date": lambda r: r.release_date,
+            "popularity": lambda r: r.popularity is not None,
+            "audio_features": lambda r: r.audio_features,
+            "label": lambda r: r.album_id in labelled,
+        }.items()
+    }
+
+
+def metadata_preview(conn: Connection, rows: Sequence[Track]) -> list[dict]:
+    return [
+        {
+            "track_id": row.spotify_track_id,
+            "isrc": row.isrc,
+            "name": row.name,
+            "release_date": row.release_date,
+            "album_id": row.album_id,
+        }
+        for row in rows
+    ]

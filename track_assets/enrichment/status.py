@@ -26,20 +26,17 @@ from track_assets.db.tables import (
     track_phase_status,
     tracks,
 )
+from track_assets.phases import FIELDS
 
 TOP_LEADS = 10
 
+# Every consolidated field by its name, and (stable keys from before the registry) the phases'
+# own columns under the names `status` always gave them.
 COVERED_FIELDS = {
-    "isrc": tracks.c.isrc,
+    **{field.name: tracks.c[field.name] for field in FIELDS},
     "album": tracks.c.album_id,
-    "release_date": tracks.c.release_date,
     "popularity": tracks.c.popularity,
     "play_count": tracks.c.spotify_streams,
-    "chartmetric_id": tracks.c.chartmetric_id,
-    "moods": tracks.c.moods,
-    "youtube_views": tracks.c.youtube_views,
-    "publisher_status": tracks.c.publisher_status,
-    "stream_velocity": tracks.c.stream_velocity,
 }
 
 

@@ -17,6 +17,7 @@ from track_assets.db.repository import activity_since, get_playlist_report
 from track_assets.defs.assets.enriched_tracks import enriched_tracks
 from track_assets.defs.assets.enrichment_events import enrichment_events
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.defs.resources import WebhookResource
 from track_assets.services.webhook import verify_signature
 from track_assets_tests.events.conftest import FeedThread
 from track_assets_tests.http.server import Canned, ScriptedServer
@@ -35,11 +36,10 @@ def tier(request) -> str:
 
 
 @pytest.fixture
-def receiver(monkeypatch):
+def receiver(resources):
     server = ScriptedServer().start()
     server.always(HOOK, Canned(204))
-    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_URL", server.url + HOOK)
-    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_SECRET", SECRET)
+    resources["webhook"] = WebhookResource(url=server.url + HOOK, secret=SECRET)
     try:
         yield server
     finally:
@@ -101,7 +101,7 @@ def test_a_runs_events_reach_the_webhook_notify_and_the_feed_in_order(
 
 
 def test_a_rerun_announces_nothing_twice_and_what_a_down_receiver_missed_comes_later(
-    catalog, sandbox, resources, instance, receiver, monkeypatch
+    catalog, sandbox, resources, instance, receiver
 ):
     playlist = next(p for p in catalog.playlists if not p.editorial)
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
@@ -129,7 +129,7 @@ def test_a_rerun_announces_nothing_twice_and_what_a_down_receiver_missed_comes_l
 
     back = ScriptedServer().start()  # the receiver is back, at a new address
     back.always(HOOK, Canned(204))
-    monkeypatch.setenv("TRACK_ASSETS_WEBHOOK_URL", back.url + HOOK)
+    resources["webhook"] = WebhookResource(url=back.url + HOOK, secret=SECRET)
     try:
         third = materialize(PHASES_6_AND_7)
         assert third.success

@@ -16,7 +16,8 @@ from track_assets.db.repository import (
     upsert_track,
     upsert_track_credit,
 )
-from track_assets.enrichment.consolidate import PHASES, consolidate_track
+from track_assets.enrichment.consolidate import consolidate_track
+from track_assets.phases import LOOKUPS
 
 DAY1 = datetime(2026, 11, 20, 3, tzinfo=UTC)
 TRACK = "t" * 22
@@ -45,7 +46,7 @@ def enriched_track(conn, streams=1000):
             ),
             now=DAY1,
         )
-    for phase in PHASES:
+    for phase in (lookup.key for lookup in LOOKUPS):
         set_phase_status(conn, TRACK, phase, "done", now=DAY1)
 
 

@@ -15,18 +15,29 @@ from track_assets.db.repository import (
     upsert_track,
 )
 from track_assets.enrichment.scheduling import (
-    VOLATILE_PHASES,
     enrichment_due,
     phase_ttls,
     playlists_due_for_fetch,
 )
-from track_assets.settings import load_settings
 
 NOW = datetime(2026, 11, 24, 3, tzinfo=UTC)
 PLAYLIST, OTHER = "3cEYpjA9oz9GiPac4AsH4n", "5LkNhFidYyyjRWwnkcMbQs"
 NEVER = "7qWT4p1lBkUYE5L2xFk8xR"  # never fetched: the watch sensor's
 A, B = "a" * 21 + "1", "b" * 21 + "1"
-TTLS = phase_ttls(load_settings({"DAGSTER_HOME": "/tmp"}))
+TTLS = phase_ttls(timedelta(days=30), timedelta(hours=20))
+# The figures that move daily (the seed's "volatile" fields): play counts and Chartmetric.
+VOLATILE_PHASES = ("spotify_play_count", "chartmetric_analytics")
+
+
+def test_every_lookup_has_the_ttl_of_its_kind():
+    assert {
+        "spotify_metadata": timedelta(days=30),
+        "spotify_credits": timedelta(days=30),
+        "spotify_play_count": timedelta(hours=20),
+        "mlc_publisher_status": timedelta(days=30),
+        "musicbrainz_social_links": timedelta(days=30),
+        "chartmetric_analytics": timedelta(hours=20),
+    } == TTLS
 
 
 def _fetch(**fields) -> PlaylistFetch:

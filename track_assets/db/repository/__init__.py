@@ -17,6 +17,7 @@ from track_assets.db.repository.chartmetric import (
     upsert_chartmetric_track,
 )
 from track_assets.db.repository.credits import (
+    credits_of_tracks,
     delete_stale_track_credits,
     get_songwriter,
     list_track_credits,
@@ -55,6 +56,7 @@ from track_assets.db.repository.musicbrainz import (
 from track_assets.db.repository.phases import (
     get_phase_status,
     phase_status_counts,
+    phase_statuses,
     set_phase_status,
     tracks_needing_phase,
 )
@@ -104,6 +106,7 @@ __all__ = [
     "activity_since",
     "append_activity",
     "claim_webhook_batch",
+    "credits_of_tracks",
     "delete_stale_track_credits",
     "enqueue_webhook",
     "event_json",
@@ -135,6 +138,7 @@ __all__ = [
     "musicbrainz_iswcs_by_isrc",
     "normalized_person_name",
     "phase_status_counts",
+    "phase_statuses",
     "playlist_fetches_after",
     "playlist_memberships",
     "playlist_track_ids",

@@ -109,6 +109,22 @@ def list_track_credits(conn: Connection, track_id: str) -> list[TrackCredit]:
     return [TrackCredit.from_row(row) for row in rows]
 
 
+def credits_of_tracks(
+    conn: Connection, track_ids: Iterable[str], *, role: str | None = None
+) -> dict[str, list[TrackCredit]]:
+    """Every given track's credits (only `role`'s when given), in as few queries as the ids
+    allow; a track without credits maps to an empty list."""
+    ids = list(dict.fromkeys(track_ids))
+    found: dict[str, list[TrackCredit]] = {track_id: [] for track_id in ids}
+    for chunk in in_chunks(ids):
+        query = select(track_credits).where(track_credits.c.track_id.in_(chunk))
+        if role is not None:
+            query = query.where(track_credits.c.role == role)
+        for row in conn.execute(query.order_by(track_credits.c.role, track_credits.c.id)):
+            found[row.track_id].append(TrackCredit.from_row(row))
+    return found
+
+
 def set_credit_mlc_match(
     conn: Connection,
     track_id: str,

@@ -10,10 +10,11 @@ from sqlalchemy.engine import Connection
 
 from track_assets.db.records import PhaseStatus
 from track_assets.db.statements import in_chunks, upsert_row
+from track_assets.db.statuses import SETTLED, PhaseState
 from track_assets.db.tables import PHASE_STATUSES, track_phase_status
 from track_assets.db.types import utc_now
 
-SETTLED_STATUSES = ("done", "not_applicable")
+SETTLED_STATUSES = SETTLED
 
 
 def set_phase_status(
@@ -41,12 +42,12 @@ def set_phase_status(
         "phase": phase,
         "status": status,
         "reason": reason,
-        "next_retry_at": next_retry_at if status == "failed" else None,
+        "next_retry_at": next_retry_at if status == PhaseState.FAILED else None,
     }
     on_update = {}
     if status in SETTLED_STATUSES:
         values.update(attempts=0, fetched_at=now)
-    elif status == "failed":
+    elif status == PhaseState.FAILED:
         values["attempts"] = 1
         on_update["attempts"] = track_phase_status.c.attempts + 1
     row = upsert_row(
@@ -68,6 +69,21 @@ def get_phase_status(conn: Connection, track_id: str, phase: str) -> PhaseStatus
         )
     ).first()
     return PhaseStatus.from_row(row) if row is not None else None
+
+
+def phase_statuses(
+    conn: Connection, track_ids: Iterable[str], phase: str
+) -> dict[str, PhaseStatus]:
+    """The phase's status of each given track that has one."""
+    found: dict[str, PhaseStatus] = {}
+    for chunk in in_chunks(list(dict.fromkeys(track_ids))):
+        rows = conn.execute(
+            select(track_phase_status).where(
+                track_phase_status.c.phase == phase, track_phase_status.c.track_id.in_(chunk)
+            )
+        )
+        found.update({row.track_id: PhaseStatus.from_row(row) for row in rows})
+    return found
 
 
 def tracks_needing_phase(
@@ -95,7 +111,7 @@ def tracks_needing_phase(
         waiting = or_(waiting, status.attempts >= max_attempts)
     settled = or_(
         and_(status.status.in_(SETTLED_STATUSES), fresh),
-        and_(status.status == "failed", waiting),
+        and_(status.status == PhaseState.FAILED, waiting),
     )
     skip: set[str] = set()
     for chunk in in_chunks(ids):

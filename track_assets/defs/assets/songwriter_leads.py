@@ -2,35 +2,35 @@
 (stream_velocity > 0) who are unrepresented at The MLC on the track's work, or whose work is
 unsigned or split, one ranked row per songwriter (best velocity, velocity sum, streams, name).
 Writes songwriter_leads.csv/.parquet and tracks.csv/.parquet into the export folder
-(TRACK_ASSETS_EXPORT_DIR). The rule and the columns: README.md, "Songwriter leads"."""
+(the `exports` resource; TRACK_ASSETS_EXPORT_DIR). The rule and the columns: README.md, "Songwriter leads"."""
 
 import csv
 import time
 
 import dagster as dg
 
-from track_assets.defs.reporting import markdown_table
-from track_assets.defs.resources import DatabaseResource
+from track_assets.defs.phase_asset import column_schema, phase_asset
+from track_assets.defs.resources import DatabaseResource, ExportsResource
 from track_assets.enrichment.exports import (
+    LEAD_COLUMN_KINDS,
     compute_songwriter_leads,
     export_songwriter_leads,
     export_tracks,
 )
+from track_assets.enrichment.phase_report import markdown_table
 from track_assets.enrichment.songwriter_leads import lead_counts_by_reason
-from track_assets.settings import load_settings
+from track_assets.phases import SONGWRITER_LEADS, Field
 
 TOP_LEADS = 20
+LEAD_COLUMNS = [Field(name, kind) for name, kind in LEAD_COLUMN_KINDS.items()]
 
 
-@dg.asset(
-    deps=[dg.AssetDep("enriched_tracks", partition_mapping=dg.AllPartitionMapping())],
-    check_specs=[dg.AssetCheckSpec("leads_exported", asset="songwriter_leads")],
-    kinds={"sqlalchemy", "parquet", "csv"},
-    description=__doc__,
-)
-def songwriter_leads(context: dg.AssetExecutionContext, database: DatabaseResource):
+@phase_asset(SONGWRITER_LEADS, columns=LEAD_COLUMNS)
+def songwriter_leads(
+    context: dg.AssetExecutionContext, database: DatabaseResource, exports: ExportsResource
+):
     started = time.perf_counter()
-    directory = load_settings().export_dir
+    directory = exports.path()
     with database.engine().connect() as conn:
         leads = compute_songwriter_leads(conn)
         tracks = export_tracks(conn, directory)
@@ -51,6 +51,8 @@ def songwriter_leads(context: dg.AssetExecutionContext, database: DatabaseResour
     yield dg.MaterializeResult(
         metadata={
             "leads": dg.MetadataValue.int(len(leads)),
+            "dagster/row_count": dg.MetadataValue.int(len(leads)),
+            "dagster/column_schema": dg.MetadataValue.table_schema(column_schema(LEAD_COLUMNS)),
             "leads_by_reason": dg.MetadataValue.json(lead_counts_by_reason(leads)),
             "lead_tracks": dg.MetadataValue.int(len({t for x in leads for t in x.track_ids})),
             "tracks_exported": dg.MetadataValue.int(tracks.rows),

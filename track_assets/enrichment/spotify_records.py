@@ -13,7 +13,7 @@ from track_assets.enrichment.spotify_credits import (
     CreditedPerson,
     FoundCredits,
 )
-from track_assets.enrichment.spotify_metadata import Sourced
+from track_assets.enrichment.spotify_metadata import Sourced, TrackMetadata
 
 if TYPE_CHECKING:
     from track_assets.services.spotify_api import AudioFeatures, SpotifyAlbum, SpotifyTrack
@@ -94,6 +94,27 @@ def _features(features: AudioFeatures | None) -> dict | None:
     return {k: v for k, v in dataclasses.asdict(features).items() if k != "track_id"}
 
 
+def play_counts(
+    web, track_ids: list[str], album_of: dict[str, str | None]
+) -> dict[str, int | None]:
+    """One getAlbum call covers every due track of an album; single tracks use getTrack."""
+    by_album: dict[str | None, list[str]] = {}
+    for track_id in track_ids:
+        by_album.setdefault(album_of.get(track_id), []).append(track_id)
+    counts: dict[str, int | None] = {}
+    singles = list(by_album.pop(None, []))
+    for album_id, members in by_album.items():
+        if len(members) < 2:
+            singles += members
+            continue
+        album_counts = web.album_play_counts(album_id).play_counts
+        counts.update({t: album_counts.get(t) for t in members})
+        singles += [t for t in members if album_counts.get(t) is None]
+    if singles:
+        counts.update(web.track_play_counts(singles))
+    return counts
+
+
 def found_credits(outcome) -> FoundCredits | None:
     """Web-player credits as people in roles; None when the web player gave none."""
     from track_assets.services.spotify_web import TrackCredits
@@ -106,3 +127,53 @@ def found_credits(outcome) -> FoundCredits | None:
         *(CreditedPerson(c.name, PERFORMER, c.subroles, c.artist_uri) for c in outcome.performers),
     ]
     return FoundCredits(outcome.track_id, people, outcome.source_names, outcome.label)
+
+
+def fetch_track_metadata(
+    api, web, track_ids: list[str], *, market: str | None, log
+) -> dict[str, TrackMetadata]:
+    """The tracks' metadata (tracks Spotify does not know are left out): the Web API first; the
+    web player fills what the tier withholds (label, followers) and what only it has (monthly
+    listeners)."""
+    from track_assets.services.spotify_api import NotInTier
+
+    tracks = api.tracks(track_ids, market=market)
+    found = {requested: t for requested, t in tracks.items() if t is not None}
+    album_ids = sorted({t.album.id for t in found.values() if t.album.id})
+    artist_ids = sorted({a.id for t in found.values() for a in t.artists if a.id})
+    albums = api.albums(album_ids)
+    artists = api.artists(artist_ids)
+    try:
+        features = api.audio_features(found)
+        features_reason = None
+    except NotInTier as closed:
+        log.info(str(closed))
+        features, features_reason = {}, "not_in_tier"
+    log.info(f"Spotify Web API tier: {api.tier}")
+    labels_needed = [a for a, album in albums.items() if album is not None and album.label is None]
+    web_labels = {album_id: web.album_play_counts(album_id).label for album_id in labels_needed}
+    overviews = web.artist_overview(artist_ids)
+    album_rows = {
+        album_id: album_row(album, web_labels.get(album_id))
+        for album_id, album in albums.items()
+        if album is not None
+    }
+    artist_rows = {
+        artist_id: artist_row(artist, overviews.get(artist_id))
+        for artist_id, artist in artists.items()
+        if artist is not None
+    }
+    result = {}
+    for requested, track in found.items():
+        row, sourcing = track_row(requested, track, features.get(requested))
+        album, album_sourcing = album_rows.get(track.album.id, (None, None))
+        result[requested] = TrackMetadata(
+            track=row,
+            track_sourcing=sourcing,
+            album=album,
+            album_sourcing=album_sourcing or Sourced(),
+            artists=[artist_rows[a.id] for a in track.artists if a.id in artist_rows],
+            audio_features_reason=features_reason
+            or (None if features.get(requested) else "not_returned"),
+        )
+    return result

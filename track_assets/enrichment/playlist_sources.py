@@ -115,7 +115,7 @@ def playlist_from_web_player(client: SpotifyWebClient, playlist_id: str) -> Fetc
 def listing_from_web_api(client: SpotifyApiClient, playlist_id: str) -> SpotifyListing:
     """`GET /v1/playlists/{id}`: the snapshot always; the count and first page of up to 100
     entries only in the extended tier (the development tier answers with metadata alone,
-    reference/notes/spotify.md §5.1)."""
+    docs/services.md#access-tiers)."""
     from track_assets.services.http import ServiceUnavailable
     from track_assets.services.spotify_api import PlaylistNotAccessible, SpotifyQuotaExceeded
 
