@@ -25,7 +25,7 @@ from track_assets.db.repository import (
     upsert_track_credit,
 )
 from track_assets.db.tables import mlc_work_publishers, mlc_work_writers, mlc_works, track_mlc_works
-from track_assets.defs.mlc_records import work_facts
+from track_assets.enrichment.mlc_records import work_facts
 from track_assets.enrichment.mlc_store import store_track_mlc
 from track_assets.enrichment.publisher_status import (
     PHASE,
@@ -63,7 +63,7 @@ MLC_CASES = {case for case in Case if case.value.startswith("mlc_")}
 
 
 def speedometer() -> WorkFacts:
-    """SB5VH7 (reference/mlc/portal-api/): publisher at 0, its administrator at 50, CROWN
+    """SB5VH7 (track_assets_tests/fixtures/reference/mlc/portal-api/): publisher at 0, its administrator at 50, CROWN
     UZAMAH (no IPI) represented, SAHEEB HAHEEB (IPI 01219346165) not."""
     return WorkFacts(
         song_code="SB5VH7",

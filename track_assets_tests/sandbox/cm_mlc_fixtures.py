@@ -1,7 +1,7 @@
 """Catalogs and helpers for the Chartmetric and MLC emulator tests.
 
 The demo generator gives the catalog; two works are added from the real MLC portal recordings
-(reference/mlc/portal-api/), so the emulator's Public Search API shape can be checked against
+(track_assets_tests/fixtures/reference/mlc/portal-api/), so the emulator's Public Search API shape can be checked against
 what the MLC really holds for SPEEDOMETER (SB5VH7) and MUCHUZI (MA0PFZ).
 """
 
@@ -24,7 +24,7 @@ MA0PFZ_FILE = "mlc/portal-api/work_MA0PFZ_muchuzi_total-known-shares-30.trimmed.
 # Made-up ISRCs for the recordings of the two portal works (the portal files' own recordings
 # are DSP matches, not Public Search API recordings).
 PORTAL_ISRCS = {"SB5VH7": "NGA3B2400101", "MA0PFZ": "UGA1C2300202"}
-# Portal writer roles are integers; the Public Search API uses CWR letters (notes §2.3-§2.4).
+# Portal writer roles are integers; the Public Search API uses CWR letters (docs/services.md#mlc-portal-recordings).
 _PORTAL_ROLES = {11: "CA", 10: "C", 9: "A"}
 
 

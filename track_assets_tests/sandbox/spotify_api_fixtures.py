@@ -2,7 +2,7 @@
 sandbox, tokens, and the comparison of a served response with a recording.
 
 `recorded_catalog_data()` builds a catalog file (JSON-ready dict) holding the very tracks,
-albums, artists, playlists and episodes of ../reference/spotify/webapi/, with their ids, names,
+albums, artists, playlists and episodes of track_assets_tests/fixtures/reference/spotify/webapi/, with their ids, names,
 ISRCs, markets, popularity and so on, as far as the catalog format holds them. What it cannot
 hold (an empty track name, release date "0000") is replaced and listed in `UNREPRESENTABLE`.
 """

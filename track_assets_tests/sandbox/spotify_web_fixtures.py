@@ -1,10 +1,10 @@
 """Helpers for the web player emulator's tests.
 
 - `reference_catalog_data()`: a catalog whose entities are the ones in the real captures
-  (reference/spotify/webplayer/ and full/), as far as the catalog model holds them.
+  (track_assets_tests/fixtures/reference/spotify/webplayer/ and full/), as far as the catalog model holds them.
 - `WebPlayerClient`: does over httpx what the page's bundle does (read the page, its bundle, the
-  hashes and TOTP secret in it; token, client token, pathfinder, spclient), written from the
-  notes, not from the emulator's code.
+  hashes and TOTP secret in it; token, client token, pathfinder, spclient), written from
+  docs/services.md#spotify-web-player, not from the emulator's code.
 - `shape_of` / `shape_differences`: the recursive key sets and JSON types of two bodies.
 """
 
@@ -472,7 +472,7 @@ def _delete(node: Any, parts: list[str]) -> None:
 
 
 def totp(secret: list[int], unix_seconds: float) -> str:
-    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits) keyed as the web player keys it (notes §7.1)."""
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits) keyed as the web player keys it (docs/services.md#web-player-tokens)."""
     key = "".join(str(b ^ ((i % 33) + 9)) for i, b in enumerate(secret)).encode()
     mac = hmac.new(key, struct.pack(">Q", int(unix_seconds // 30)), hashlib.sha1).digest()
     offset = mac[-1] & 0x0F

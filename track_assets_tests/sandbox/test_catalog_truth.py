@@ -25,7 +25,7 @@ from track_assets.sandbox.catalog.truth import (
 DAY = "2026-11-01"
 ARTIST = "ShallipopiArtist000001"
 
-# Facts of the real MLC works in reference/mlc/portal-api/.
+# Facts of the real MLC works in track_assets_tests/fixtures/reference/mlc/portal-api/.
 SPEEDOMETER = "Speedometer00000000001"  # SB5VH7: publisher at 0, administrator 50
 MUCHUZI = "Muchuzi000000000000001"  # MA0PFZ: one publisher at 30 for both writers
 THREE_WAY = "ThreeWay00000000000001"

@@ -230,7 +230,7 @@ def test_stats_series_runs_from_since_to_until_one_point_a_day(api, catalog):
     days = [since + timedelta(days=n) for n in range(7)]
     assert [p["timestp"][:10] for p in entry["data"]] == [d.isoformat() for d in days]
     assert [p["value"] for p in entry["data"]] == [popularity_on(spotify, d) for d in days]
-    # interpolated=false (the default) names the difference `diff` (notes §1.5)
+    # interpolated=false (the default) names the difference `diff` (docs/services.md#chartmetric-stats)
     assert all(set(p) == {"value", "timestp", "diff"} for p in entry["data"])
 
 

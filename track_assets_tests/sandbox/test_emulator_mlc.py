@@ -24,7 +24,7 @@ from track_assets_tests.sandbox.cm_mlc_fixtures import (
 )
 from track_assets_tests.support.reference import reference_json
 
-# The Public Search API fields named in reference/notes/chartmetric_mlc.md §2.2-§2.3.
+# The Public Search API fields named in docs/services.md#mlc-search-endpoints and #mlc-work-fields.
 TOKEN_KEYS = {"accessToken", "idToken", "refreshToken", "tokenType", "expiresIn"}
 TOKEN_ERROR_KEYS = {"accessToken", "refreshToken", "error", "errorDescription"}
 RECORDING_KEYS = {"id", "isrc", "title", "artist", "labels", "mlcsongCode"}
@@ -78,7 +78,7 @@ def api(sandbox: SandboxServer, tokens: dict) -> Iterator[httpx.Client]:
 
 
 def _known_share(publisher: dict) -> Decimal:
-    """notes §2.7 step 1: a publisher at 0 counts its administrators' shares."""
+    """docs/matching.md#publisher-status: a publisher at 0 counts its administrators' shares."""
     share = Decimal(str(publisher["collectionShare"]))
     if share == 0:
         share = sum(

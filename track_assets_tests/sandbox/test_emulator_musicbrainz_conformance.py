@@ -1,6 +1,6 @@
 """The emulator serving an entity equal to a recorded one answers with the same structure.
 
-For every file in reference/musicbrainz/xml and json, the catalog gets entities read from that
+For every file in track_assets_tests/fixtures/reference/musicbrainz/xml and json, the catalog gets entities read from that
 file, the emulator is asked the recorded request, and the element paths (namespaces included)
 with their attribute names, or the JSON key sets and value types, must match. The differences
 that remain are listed exactly, each with its reason: what the catalog does not model, or what

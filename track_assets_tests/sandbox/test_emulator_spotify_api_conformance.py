@@ -1,6 +1,6 @@
-"""The spotify_api emulator against the real recordings in reference/spotify/.
+"""The spotify_api emulator against the real recordings in track_assets_tests/fixtures/reference/spotify/.
 
-Every file in reference/spotify/webapi/ is a test, once per tier: the emulator, serving a catalog
+Every file in track_assets_tests/fixtures/reference/spotify/webapi/ is a test, once per tier: the emulator, serving a catalog
 of the recorded entities (spotify_api_fixtures.recorded_catalog), is sent the recorded request
 and must answer with the recorded keys and JSON types, and repeat the recorded identity values
 (ids, names, ISRCs, paging links...). SOURCES.md: the recordings (2014-2024) predate the
@@ -9,7 +9,7 @@ them", so in the extended tier the shape must be the recorded one; in the develo
 is the recorded one without the fields removed for Development Mode, or, for an endpoint that
 tier no longer serves, the observed error body (errors/observed-error-bodies.json).
 
-Every error body in reference/spotify/errors/ is a test too: the emulator, brought into the
+Every error body in track_assets_tests/fixtures/reference/spotify/errors/ is a test too: the emulator, brought into the
 recorded situation, answers `body_verbatim` byte for byte (JSON-equal where the source pasted
 no wire body, i.e. only `body_json` or a `normalised` object dump).
 
@@ -112,7 +112,7 @@ CASES: dict[str, Case] = {
     "token_client-credentials_200_scope-empty_2019.json": Case(
         "/api/token",
         # The two token recordings disagree: 2017 has no `scope`, 2019 an empty one. The
-        # emulator answers in the 2017 layout (notes §2: `{"access_token","token_type",
+        # emulator answers in the 2017 layout (docs/services.md#accounts-token: `{"access_token","token_type",
         # "expires_in"}`); `scope` carries nothing for client credentials.
         known=("$: missing ['scope']",),
     ),
@@ -180,7 +180,7 @@ CASES: dict[str, Case] = {
     "playlist_5LkNhFidYyyjRWwnkcMbQs_2024.json": Case(
         "/v1/playlists/5LkNhFidYyyjRWwnkcMbQs",
         {"additional_types": "track"},
-        # notes §5.1: a Development Mode app gets metadata only for a playlist it does not own
+        # docs/services.md#access-tiers: a Development Mode app gets metadata only for a playlist it does not own
         development_absent=frozenset({"$.tracks"}),
     ),
     "playlist_4dn0iEoAxn69ea0Tyov8V5_local-tracks_2019.trimmed.json": Case(
@@ -339,7 +339,7 @@ def test_recording_is_served_with_the_recorded_shape_and_values(name, tier, sand
 
 
 def _development_blanks(tier: str, served: Any) -> frozenset[str]:
-    """A top-level artist's deprecated `genres` is served empty in development (notes §4.3)."""
+    """A top-level artist's deprecated `genres` is served empty in development (docs/services.md#access-tiers)."""
     if tier != "development" or not isinstance(served, dict) or served.get("type") != "artist":
         return frozenset()
     assert served["genres"] == []

@@ -1,8 +1,8 @@
 """The spotify_api emulator is as strict as Spotify: tokens, tiers, id limits, paging, rate
 limits, quota and injected faults, over real HTTP.
 
-Contract: reference/notes/spotify.md §2-§6 and §8. Verbatim error bodies are read from
-reference/spotify/errors/ (not from the emulator), so a drifting emulator fails here.
+Contract: docs/services.md#spotify-web-api. Verbatim error bodies are read from
+track_assets_tests/fixtures/reference/spotify/errors/ (not from the emulator), so a drifting emulator fails here.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the track page's play count, "View credits", and a playlist listed across pathfinder pages.
 
 The pages run the emulator's own JS bundle: TOTP token, client token, pathfinder POSTs and the
-spclient credits call, all from the browser (notes/spotify.md §7.2, recommendation).
+spclient credits call, all from the browser (docs/architecture.md#the-web-player).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from track_assets_tests.sandbox.spotify_web_fixtures import (
 pytestmark = pytest.mark.chromium
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Needed as root on these machines, and quiet in a closed network (design/PITFALLS.md).
+# Needed as root on these machines, and quiet in a closed network (docs/facts.md#chromium-and-playwright).
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,6 +1,6 @@
 """The web player emulator against every real recording of what it serves.
 
-For each file in reference/spotify/webplayer/ and full/, the emulator is asked for the same
+For each file in track_assets_tests/fixtures/reference/spotify/webplayer/ and full/, the emulator is asked for the same
 entity (the catalog is built from those files) and must answer with the same key paths and JSON
 types, and the same values wherever the catalog models them. Trimmed recordings are compared
 with our answer cut the way SOURCES.md says the recording was cut. Error bodies on record are
@@ -349,7 +349,7 @@ CASES: dict[str, Recording] = {
 def _served(case: Recording, client: WebPlayerClient, tokens: dict[str, Any]) -> Any:
     if case.fetch == "pathfinder":
         bundle = tokens["bundle"]
-        # The recordings were made with the GET form (SpotifyScraper, notes §7.2).
+        # The recordings were made with the GET form (SpotifyScraper, docs/services.md#pathfinder-persisted-queries).
         response = client.get_query(
             tokens["anonymous"], case.operation, case.variables, bundle.hashes[case.operation]
         )
@@ -391,7 +391,7 @@ def test_every_recording_has_a_case():
 
 def test_the_token_endpoint_answers_the_session_object_of_the_embed_recording(client, tokens):
     """No /api/token answer is on record; the embed page's `settings.session` is the same
-    session object (notes §7.1), so /api/token must carry its keys with the same types."""
+    session object (docs/services.md#web-player-tokens), so /api/token must carry its keys with the same types."""
     recorded = reference_json(
         WEBPLAYER + "embed_track_next-data_4uLU6hMCjMI75M1A2tKUQC_2026-06.json"
     )

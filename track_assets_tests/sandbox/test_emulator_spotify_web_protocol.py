@@ -1,7 +1,7 @@
 """The web player emulator's protocol over real HTTP: the TOTP token endpoint, anonymous vs
 logged-in (sp_dc) tokens, spclient credits, pathfinder GET v1 / POST v2, persisted-query hashes
 that rotate (read back from the page's bundle as a client does), fetchPlaylist paging, unknown
-ids, fault injection and counters (reference/notes/spotify.md §7, notes/peers.md §3.1).
+ids, fault injection and counters (docs/services.md#spotify-web-player, docs/services.md#web-player-tokens).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ DAY = date.fromisoformat(REFERENCE_DATE)
 USER_PLAYLIST = synthetic_id("user-playlist")[:22]
 UNKNOWN = synthetic_id("nothing-by-this-id")
 CREDITS_CAPTURE = "spotify/webplayer/spclient_track-credits_4LfCY65LvojKjWEnU7fNN4_2026-06.json"
-# notes/peers.md §3.1 [spotapi-38]: what /api/token answers an outdated TOTP client.
+# docs/services.md#web-player-tokens (spotapi#38): what /api/token answers an outdated TOTP client.
 NOT_PERMITTED = (
     "Usage of this endpoint is not permitted under the Spotify Developer Terms and Developer "
     "Policy, and applicable law"
@@ -199,7 +199,7 @@ CREDITS_CASES = [
     ("logged in (sp_dc)", 200, "recorded"),
     ("anonymous /api/token", 403, _error(403, "Forbidden")),
     ("anonymous embed page", 403, _error(403, "Forbidden")),
-    # exportify#100 (notes §7.1): a Web API token gets 403 "Client not allowed".
+    # exportify#100 (docs/services.md#web-player-tokens): a Web API token gets 403 "Client not allowed".
     ("Web API, issued by the sandbox", 403, _error(403, "Client not allowed")),
     ("Web API, recorded in 2017", 403, _error(403, "Client not allowed")),
     ("no Authorization header", 401, _error(401, "No token provided")),

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 @dataclass
 class PostgresServer:
-    """One running cluster; `url(db)` gives a SQLAlchemy URL (psycopg2 driver, see PITFALLS.md)."""
+    """One running cluster; `url(db)` gives a SQLAlchemy URL (psycopg2 driver, see docs/facts.md#sqlalchemy-and-database-urls)."""
 
     port: int
     data_dir: Path

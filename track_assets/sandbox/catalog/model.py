@@ -40,7 +40,7 @@ ROLE_WRITERS = "Writers"
 ROLE_PRODUCERS = "Producers"
 
 # MusicBrainz artist -> url relationship types: WS name -> type-id
-# (reference/musicbrainz/link-types/artist-url-link-types.tsv).
+# (docs/services.md#url-relationship-types).
 MB_URL_LINK_TYPE_IDS: Mapping[str, str] = MappingProxyType(
     {
         "social network": "99429741-f3f6-484b-84f8-23af51991770",

@@ -11,7 +11,7 @@ _FEATURING = re.compile(r"\s*[(\[](?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]
 
 
 def normalise_name(text: str) -> str:
-    """Compare names the way careful matchers do (reference/notes/musicbrainz.md §5).
+    """Compare names the way careful matchers do (docs/matching.md#normalising-names-and-titles).
 
     NFKD without combining marks, casefolded, "&" read as "and", punctuation dropped,
     whitespace collapsed: "Beyoncé" == "beyonce", "Simon & Garfunkel" == "simon and garfunkel".

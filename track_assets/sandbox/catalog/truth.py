@@ -35,7 +35,8 @@ from track_assets.sandbox.catalog.timeseries import (
     popularity_on,
 )
 
-# Phase 4 looks up at most this many writers per track (ARCHITECTURE.md).
+# Phase 4 looks up at most this many writers per track
+# (docs/architecture.md#phase-4-musicbrainz-social-links).
 MUSICBRAINZ_WRITERS_PER_TRACK = 3
 SIGNED_MIN_KNOWN_SHARE = Decimal("99.5")
 

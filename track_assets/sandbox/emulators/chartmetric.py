@@ -1,8 +1,9 @@
 """Chartmetric Developer API emulator: refresh-token auth, `{"obj": ...}` bodies, a per-token
 sliding-window limit with `X-RateLimit-*` headers, track ids, metadata, stats and playlists.
 
-Contracts: reference/notes/chartmetric_mlc.md §0-§1 (markers there say what is verified);
-the token body follows reference/chartmetric/docs-examples/post-api-token_200_apidocs-example.json.
+Contracts: docs/services.md#chartmetric (which says what is verified and how); the token body
+follows the vendor's documentation example, kept as
+track_assets_tests/fixtures/reference/chartmetric/docs-examples/post-api-token_200_apidocs-example.json.
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ from track_assets.sandbox.request_bodies import read_body, replay_body
 
 SERVICE = "chartmetric"
 LIMITER = "requests"  # SandboxOptions.limits["chartmetric"]["requests"]
-# Entry plans are reported at 1 request/s on a sliding 1 s window (notes §1.2, ◐).
+# Entry plans are reported at 1 request/s on a sliding 1 s window
+# (docs/services.md#chartmetric-rate-limit).
 DEFAULT_REQUESTS_PER_SECOND = 1
 WINDOW_SECONDS = 1.0
-STATS_DEFAULT_DAYS = 180  # `since` defaults to 180 days ago (notes §1.5)
+STATS_DEFAULT_DAYS = 180  # `since` defaults to 180 days ago (docs/services.md#chartmetric-stats)
 MAX_PAGE_SIZE = 100
 
 GET_IDS_TYPES = (
@@ -96,7 +98,8 @@ class ChartmetricSettings:
     - `token_lifetime_seconds`: life of an access token from `/api/token` (real: 1 h).
     - `streams_in_plan`: whether the plan includes Spotify stream counts. The seed says they
       need an upgraded ("Enterprise") plan, so the default plan has none: `type=streams`
-      answers 403 and `cm_statistics.sp_streams` is null (notes §1.5).
+      answers 403 and `cm_statistics.sp_streams` is null
+      (docs/services.md#chartmetric-plan-restrictions).
     """
 
     token_lifetime_seconds: float = 3600.0
@@ -194,7 +197,8 @@ def bearer_token(request_headers: Mapping[str, str]) -> str | None:
 
 
 def error(status: int, message: str) -> JSONResponse:
-    """Chartmetric's error body: a JSON object with an `error` string (notes §1.2)."""
+    """Chartmetric's error body: a JSON object with an `error` string
+    (docs/services.md#chartmetric-envelope-and-errors)."""
     return JSONResponse({"error": message}, status_code=status)
 
 
@@ -219,7 +223,8 @@ class BadParameter(Exception):
 class RateLimitLayer:
     """Counts every request received against the plan's sliding window, keyed by the refresh
     token behind the bearer (or the one sent to `/api/token`), answers 429 past the limit, and
-    puts the three `X-RateLimit-*` headers on every response (notes §1.2, ✔ [cm-rl])."""
+    puts the three `X-RateLimit-*` headers on every response
+    (docs/services.md#chartmetric-rate-limit, [cm-rl])."""
 
     def __init__(self, app: Any, limiter: SlidingWindow, tokens: AccessTokens, refresh: str):
         self._app = app
@@ -404,7 +409,7 @@ class ChartmetricView:
             "duration_ms": cm_track.duration_ms,
             "composer_name": cm_track.composer_name,
             # A list of names (◐ [wmd] dto `List[str]`); Chartmetric songwriter ids come from
-            # /api/search?type=songwriters as `doc_id` (notes §1.4).
+            # /api/search?type=songwriters as `doc_id` (docs/services.md#chartmetric-endpoints-used).
             "songwriters": [s.name for s in cm_track.songwriters],
             "moods": [{"id": m.id, "name": m.name} for m in cm_track.moods],
             "activities": [{"id": a.id, "name": a.name} for a in cm_track.activities],

@@ -1,8 +1,9 @@
 """The MLC Public Search API emulator: `/oauth/token` (username/password or refresh token),
 idToken-only bearer auth, recordings and song-code search, works by song code, 429 past a rate.
 
-Contracts: reference/notes/chartmetric_mlc.md §2 (Public Search API shapes, ◐ from clients);
-the portal recordings in reference/mlc/portal-api/ only seed realistic works, they are not served.
+Contracts: docs/services.md#the-mlc (Public Search API shapes, reported by clients); the portal
+recordings in track_assets_tests/fixtures/reference/mlc/portal-api/ only seed realistic works,
+they are not served.
 """
 
 from __future__ import annotations
@@ -40,13 +41,15 @@ from track_assets.sandbox.rate_limits import SlidingWindow
 
 SERVICE = "mlc"
 LIMITER = "requests"  # SandboxOptions.limits["mlc"]["requests"]
-# No limit is documented; 5 req/s is the notes' assumption (§2.5), kept configurable.
+# No limit is documented; 5 req/s is an assumption (docs/services.md#mlc-errors-and-rate-limit),
+# kept configurable.
 DEFAULT_REQUESTS_PER_SECOND = 5
 WINDOW_SECONDS = 1.0
-ADMINISTRATOR_ROLE_CODE = "AM"  # CWR administrator (notes §2.3, ?)
+ADMINISTRATOR_ROLE_CODE = "AM"  # CWR administrator (docs/services.md#mlc-work-fields)
 AKA_TITLE_TYPE_CODE = "AT"  # CWR alternative title
 
-UNAUTHORIZED = {"message": "Unauthorized"}  # API Gateway style (notes §2.2)
+# API Gateway style (docs/services.md#mlc-login-and-idtoken).
+UNAUTHORIZED = {"message": "Unauthorized"}
 WRONG_CREDENTIALS = "Request failed with status code 403: Wrong email or password."
 WRONG_REFRESH_TOKEN = "Request failed with status code 403: Invalid Refresh Token"
 MISSING_CREDENTIALS = "Missing username or password"
@@ -134,7 +137,8 @@ class MlcTokens:
             "idToken": id_token,
             "refreshToken": refresh_token,
             "tokenType": "Bearer",
-            "expiresIn": str(math.ceil(self._lifetime)),  # a string (notes §2.2)
+            # A string (docs/services.md#mlc-login-and-idtoken).
+            "expiresIn": str(math.ceil(self._lifetime)),
             "scope": None,
             "error": None,
             "errorDescription": None,
@@ -176,7 +180,8 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
 
 
 def token_error(status: int, error: str, description: str) -> JSONResponse:
-    """The token endpoint's failure shape: every token field null (notes §2.2, ◐)."""
+    """The token endpoint's failure shape: every token field null
+    (docs/services.md#mlc-login-and-idtoken)."""
     body = {
         "accessToken": None,
         "idToken": None,
@@ -191,7 +196,8 @@ def token_error(status: int, error: str, description: str) -> JSONResponse:
 
 
 def bad_request() -> Response:
-    # Royalte saw 400 with an empty body for incomplete searches (notes §2.3, ◐).
+    # Royalte saw 400 with an empty body for incomplete searches
+    # (docs/services.md#mlc-search-endpoints).
     return Response(status_code=400)
 
 
@@ -226,7 +232,7 @@ def _publisher_json(
 
 
 def work_json(work: MlcWork) -> dict[str, Any]:
-    """A Public Search API work object (`/work/id`, `/works`), per notes §2.3.
+    """A Public Search API work object (`/work/id`, `/works`), per docs/services.md#mlc-work-fields.
 
     Each original publisher opens a chain (`chainId`); its administrators carry the same chain
     with the publisher as `chainParentId`, and each writer carries the chain of the first
@@ -311,7 +317,8 @@ def songcode_json(work: MlcWork) -> dict[str, Any]:
 
 class RateLimitLayer:
     """Every request received counts against a sliding window per user (per client address
-    before login); past it the answer is 429 with Retry-After (notes §2.5, ?)."""
+    before login); past it the answer is 429 with Retry-After
+    (docs/services.md#mlc-errors-and-rate-limit)."""
 
     def __init__(self, app: Any, limiter: SlidingWindow, tokens: MlcTokens) -> None:
         self._app = app
@@ -379,7 +386,8 @@ def build_app(context: SandboxContext) -> Starlette:
     def authorized(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def guarded(request: Request) -> Response:
             token = bearer_token(request.headers)
-            # Only the idToken opens the data endpoints; the accessToken is refused (notes §2.2).
+            # Only the idToken opens the data endpoints; the accessToken is refused
+            # (docs/services.md#mlc-login-and-idtoken).
             if token is None or not tokens.id_token_is_valid(token):
                 return JSONResponse(UNAUTHORIZED, status_code=401)
             return await handler(request)
@@ -419,7 +427,8 @@ def build_app(context: SandboxContext) -> Starlette:
         if isrc is None and title is None and artist is None:
             return bad_request()
         if isrc is not None:
-            # Matched as sent: normalising the ISRC is the client's job (notes §2.3).
+            # Matched as sent: normalising the ISRC is the client's job
+            # (docs/services.md#mlc-search-endpoints).
             candidates = catalog.mlc_recordings_by_isrc.get(isrc, ())
         else:
             candidates = catalog.mlc_recordings
@@ -450,7 +459,8 @@ def build_app(context: SandboxContext) -> Starlette:
         except TypeError:
             return bad_request()
         filters = [f for f in filters if any(v is not None for v in f.values())]
-        # The live API wants a title and at least one writer field (notes §2.3, ◐ [mlc-cli]).
+        # The live API wants a title and at least one writer field
+        # (docs/services.md#mlc-search-endpoints, [mlc-cli]).
         if title is None or not filters:
             return bad_request()
         found = [
@@ -471,7 +481,8 @@ def build_app(context: SandboxContext) -> Starlette:
     @authorized
     async def works(request: Request) -> Response:
         body = await _json_body(request)
-        # An array of {"mlcsongCode": ...}, spelled as in the API spec (notes §2.3).
+        # An array of {"mlcsongCode": ...}, spelled as in the API spec
+        # (docs/services.md#mlc-search-endpoints).
         if not isinstance(body, list):
             return bad_request()
         codes = []

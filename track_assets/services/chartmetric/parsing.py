@@ -1,8 +1,8 @@
 """Chartmetric's JSON, read into our records: the only module that knows its field names.
 
 Successful bodies wrap the payload in `{"obj": ...}`; errors are `{"error": "<message>"}`
-(reference/notes/chartmetric_mlc.md §0-§1; the envelope and `timestp` dates are seen in the real
-body reference/chartmetric/json/full/artist-where-people-listen_2762_latest_2025-04-21.json).
+(docs/services.md#chartmetric-envelope-and-errors; the envelope and `timestp` dates are seen in the real
+body track_assets_tests/fixtures/reference/chartmetric/json/artist-where-people-listen_2762_latest_2025-04-21.trimmed.json).
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def rate_limit_reset(headers: Mapping[str, str]) -> float | None:
 
 
 def body_retry_after(body: bytes | str) -> float | None:
-    """Seconds from the 429 body's `Retry-after`, which an older API version sent (notes §1.2)."""
+    """Seconds from the 429 body's `Retry-after`, which an older API version sent (docs/services.md#chartmetric-rate-limit)."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -265,7 +265,7 @@ def _tags(read: _Reader, value: Any) -> tuple[str, ...]:
 
 
 def parse_track(body: bytes | str, endpoint: str) -> ChartmetricTrackInfo:
-    """GET /api/track/{id}: `obj` with descriptive fields and `cm_statistics` (notes §1.4)."""
+    """GET /api/track/{id}: `obj` with descriptive fields and `cm_statistics` (docs/services.md#chartmetric-track-fields)."""
     read = _Reader(endpoint)
     obj = read.mapping(read.envelope(body), "obj")
     stats_raw = obj.get("cm_statistics")
@@ -306,7 +306,7 @@ def parse_track(body: bytes | str, endpoint: str) -> ChartmetricTrackInfo:
 
 
 def parse_stats(body: bytes | str, endpoint: str) -> list[StatPoint]:
-    """Stats: `obj: [{domain, track_domain_id, data: [{value, timestp, ...}]}]` (notes §1.5).
+    """Stats: `obj: [{domain, track_domain_id, data: [{value, timestp, ...}]}]` (docs/services.md#chartmetric-stats).
 
     Several entries (one per platform track) are kept apart by `track_domain_id`.
     """
@@ -335,7 +335,7 @@ def parse_stats(body: bytes | str, endpoint: str) -> list[StatPoint]:
 
 def parse_playlist_tracks(body: bytes | str, endpoint: str) -> list[ChartmetricPlaylistTrack]:
     """Playlist tracks: `obj` is a list of rows whose fields no public source documents, so
-    every field is optional (notes §1.6)."""
+    every field is optional (docs/services.md#chartmetric-endpoints-used)."""
     read = _Reader(endpoint)
     tracks = []
     for i, raw in enumerate(read.items(read.envelope(body), "obj")):

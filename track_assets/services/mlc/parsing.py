@@ -1,7 +1,7 @@
 """The MLC Public Search API's JSON, read into our records: the only module that knows its
 field names.
 
-Shapes: reference/notes/chartmetric_mlc.md §2.2-§2.3 (◐, from independent clients; no real
+Shapes: docs/services.md#mlc-search-endpoints and #mlc-work-fields (from independent clients; no real
 Public Search API body is public). Note the song code's spelling: `mlcsongCode` (lower-case s)
 on recordings and in the POST /works body, `mlcSongCode` on work objects.
 """
@@ -58,7 +58,7 @@ class _Reader(JsonReader):
 
     def share(self, value: Any, key: str) -> Decimal | None:
         """`collectionShare`: a number on the 0-100 scale; one client types it as a list of
-        numbers (notes §2.3), which is summed."""
+        numbers (docs/services.md#mlc-work-fields), which is summed."""
         if value is None:
             return None
         if isinstance(value, list):
@@ -86,7 +86,7 @@ class _Reader(JsonReader):
 
 def parse_token(body: bytes | str, endpoint: str) -> TokenGrant:
     """POST /oauth/token: `{accessToken, idToken, refreshToken, tokenType, expiresIn, ...}`,
-    `expiresIn` a string such as "3600" (notes §2.2)."""
+    `expiresIn` a string such as "3600" (docs/services.md#mlc-login-and-idtoken)."""
     read = _Reader(endpoint)
     data = read.mapping(read.json(body), "(body)")
     id_token = read.text(data.get("idToken"), "idToken")
@@ -125,12 +125,12 @@ def error_description(body: bytes | str) -> str | None:
 
 
 def login_body(username: str, password: str) -> dict[str, str]:
-    """POST /oauth/token with the account's e-mail and password (notes §2.2)."""
+    """POST /oauth/token with the account's e-mail and password (docs/services.md#mlc-login-and-idtoken)."""
     return {"username": username, "password": password}
 
 
 def refresh_body(refresh_token: str) -> dict[str, str]:
-    """POST /oauth/token with the refresh token of an earlier login (notes §2.2)."""
+    """POST /oauth/token with the refresh token of an earlier login (docs/services.md#mlc-login-and-idtoken)."""
     return {"refreshToken": refresh_token}
 
 
@@ -140,7 +140,7 @@ def recordings_by_isrc_body(isrc: str) -> dict[str, str]:
 
 def works_request_body(song_codes: Iterable[str]) -> list[dict[str, str]]:
     """The POST /works body: an array of `{"mlcsongCode": ...}`, spelled as the API spec does
-    (notes §2.3, ◐ [mlc-cli])."""
+    (docs/services.md#mlc-search-endpoints, [mlc-cli])."""
     return [{"mlcsongCode": code} for code in song_codes]
 
 

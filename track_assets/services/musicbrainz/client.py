@@ -1,7 +1,7 @@
 """The MusicBrainz WS/2 client: musicbrainzngs 0.7.1 behind the shared rate limiter and counters.
 
 musicbrainzngs keeps its configuration in module globals and does its own HTTP (urllib) and its
-own 503 retries (reference/notes/musicbrainz.md §1.4; design/PITFALLS.md). So this client:
+own 503 retries (docs/facts.md#musicbrainzngs-071). So this client:
 - configures it once per process (User-Agent with a contact, host and scheme from the base URL,
   its per-process pacing off) and re-applies that only if other code changed the globals;
 - serialises every call behind one process-wide lock (the globals are shared by all threads);
@@ -51,7 +51,9 @@ DEFAULT_TIMEOUT = 30.0
 # musicbrainzngs sleeps 2, 4, 6 ... s between attempts; 4 attempts wait 12 s in all, not 56 s.
 DEFAULT_MAX_ATTEMPTS = 4
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-SEARCH_PAGE_SIZE = 100  # the server resets any limit outside 1-100 to 25 (notes §1.2)
+SEARCH_PAGE_SIZE = (
+    100  # the server resets any limit outside 1-100 to 25 (docs/services.md#musicbrainz-search)
+)
 MAX_SEARCH_PAGES = 3
 
 ISRC = "GET /ws/2/isrc/{isrc}"
@@ -443,7 +445,7 @@ class MusicBrainzClient:
         if self._applied is not None and state == self._applied:
             return
         musicbrainzngs.set_useragent(self.app, self.version, self.contact)
-        # Any set_hostname call without use_https=True switches to http (PITFALLS.md).
+        # Any set_hostname call without use_https=True switches to http (docs/facts.md#musicbrainzngs-071).
         musicbrainzngs.set_hostname(self.hostname, use_https=self.use_https)
         # Pacing is the shared limiter's job, per attempt and across processes.
         musicbrainzngs.set_rate_limit(False)
@@ -504,7 +506,7 @@ class MusicBrainzClient:
                 error = failure
                 if not attempts.sent or attempts.pending:
                     raise  # refused before anything came back: a bad argument
-                # XML without the mmd-2.0 namespace: a bare ValueError (PITFALLS.md).
+                # XML without the mmd-2.0 namespace: a bare ValueError (docs/facts.md#musicbrainzngs-071).
                 raise MalformedResponse(label, "(body)", str(failure)) from failure
             finally:
                 attempts.after_call(error)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Work -> artist relationship types that make an artist a writer of the work (musicbrainz-server
-# t/sql/initial.sql link types; reference/notes/musicbrainz.md §5 step 2).
+# t/sql/initial.sql link types; docs/services.md#musicbrainz-response-fields).
 WRITER_RELATION_TYPES = frozenset({"composer", "lyricist", "writer", "librettist"})
 # Recording -> work: the relationship that makes the recording a recording of the work; the
 # "cover" attribute on it marks a cover version (musicbrainz-server link_attribute_type "cover").

@@ -2,7 +2,7 @@
 
 musicbrainzngs 0.7.1 turns the XML into dicts whose keys follow the elements: a relation list is
 `"<target-type>-relation-list"`, flags such as `ended` are the string "true" and the search
-score is the string `"ext:score"` (reference/notes/musicbrainz.md §1.3). A code written both
+score is the string `"ext:score"` (docs/facts.md#musicbrainzngs-071). A code written both
 singly and in a list (`<ipi>` and `<ipi-list>` of an artist lookup, `<iswc>` and `<iswc-list>`
 of a work) arrives under both keys (`"ipi"`, `"ipi-list"`); either may be missing.
 """

@@ -2,7 +2,7 @@
 
 Tolerant of what the development tier leaves out (the field becomes None with a reason in
 `missing`), strict on what every answer carries (a missing or mistyped key raises
-MalformedResponse naming the endpoint and the key). Shapes: ../reference/spotify/webapi/.
+MalformedResponse naming the endpoint and the key). Shapes: track_assets_tests/fixtures/reference/spotify/webapi/.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from track_assets.services.spotify_api.models import (
     SpotifyTrack,
 )
 
-# Fields the development tier withholds since Feb/Mar 2026 (notes/spotify.md §0.1), by object.
+# Fields the development tier withholds since Feb/Mar 2026 (docs/services.md#access-tiers), by object.
 WITHHELD_IN_DEVELOPMENT = {
     "track": frozenset({"popularity"}),
     "album": frozenset({"label", "popularity"}),
@@ -375,8 +375,8 @@ def parse_artist(
     if genres is not _ABSENT and not all(isinstance(g, str) for g in genres):
         raise MalformedResponse(endpoint, f"{r.where}.genres", "holds a value that is not a string")
     if genres == [] and tier != "extended":
-        # Deprecated, and always empty outside the extended tier (notes/spotify.md §4.3 and the
-        # Development Mode sourcing table: genres come from Chartmetric there).
+        # Deprecated, and always empty outside the extended tier (docs/services.md#access-tiers:
+        # genres come from Chartmetric there).
         genres = _ABSENT
     return SpotifyArtist(
         id=r.text("id"),
@@ -414,7 +414,7 @@ def parse_audio_features(data: Any, endpoint: str, *, where: str = "$") -> Audio
 
 def parse_playlist(data: Any, endpoint: str, *, tier: str | None = None) -> PlaylistInfo:
     """A PlaylistObject. Its page of items is `tracks` (pre-2026, extended) or `items`
-    (since Feb 2026), and absent for development-tier apps (notes/spotify.md §5.1)."""
+    (since Feb 2026), and absent for development-tier apps (docs/services.md#playlist-endpoints)."""
     r = _Reader(data, endpoint, "$")
     missing = _MissingFields("playlist", tier)
     owner = r.obj("owner")

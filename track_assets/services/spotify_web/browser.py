@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Needed as root and in a closed network (docs: PITFALLS.md "Installing").
+# Needed as root and in a closed network (docs/facts.md#chromium-and-playwright).
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",

@@ -1,7 +1,7 @@
 """The web player's wire format: paths, persisted-query requests, and every response shape read
 into our records. The only module that knows the web player's JSON field names.
 
-Shapes: reference/spotify/webplayer/ (real captures) and reference/notes/spotify.md §7.
+Shapes: track_assets_tests/fixtures/reference/spotify/webplayer/ (real captures) and docs/services.md#spotify-web-player.
 """
 
 from __future__ import annotations
@@ -567,8 +567,8 @@ def parse_spclient_credits(body: bytes | str, track_id: str) -> TrackCredits:
 
 
 def parse_credits_modal(data: Mapping[str, Any], track_id: str) -> TrackCredits:
-    """pathfinder `queryTrackCreditsModal` (no capture: the paths public clients read, notes
-    §7.2): one contributor item per person and role."""
+    """pathfinder `queryTrackCreditsModal` (no capture: the paths public clients read,
+    docs/services.md#pathfinder-operations): one contributor item per person and role."""
     what = f"the credits of track {track_id}"
     trait = _object(data, what, "trackUnion", "creditsTrait")
     groups: dict[str, dict[tuple[str, str | None], list[str]]] = {}

@@ -1,4 +1,4 @@
-"""MLC parsing of shapes the emulator does not send but other clients report (notes §2.2-§2.3):
+"""MLC parsing of shapes the emulator does not send but other clients report (docs/services.md#the-mlc):
 `expiresIn` as a string, `collectionShare` as a list, 204/empty bodies, broken bodies."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Our parsing of real recorded MusicBrainz responses (reference/musicbrainz/xml), as
+"""Our parsing of real recorded MusicBrainz responses (track_assets_tests/fixtures/reference/musicbrainz/xml), as
 musicbrainzngs 0.7.1 hands them over; the expected values are read from the XML directly."""
 
 from __future__ import annotations

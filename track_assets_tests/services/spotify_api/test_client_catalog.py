@@ -176,7 +176,7 @@ def test_relinked_track_is_keyed_by_the_requested_id(
     relinked = tracks[requested]
     assert relinked is not None
     assert (relinked.requested_id, relinked.id, relinked.relinked) == (requested, target, True)
-    # Only the extended tier still says so in `linked_from` (notes/spotify.md §4.1).
+    # Only the extended tier still says so in `linked_from` (docs/services.md#catalogue-endpoints).
     assert relinked.linked_from_id == (requested if tier == "extended" else None)
     assert tracks[other] is not None and not tracks[other].relinked
     assert plain is not None and (plain.id, plain.relinked) == (requested, False)

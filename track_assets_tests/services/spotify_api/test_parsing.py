@@ -1,4 +1,4 @@
-"""Parsing of real recorded Spotify responses (../shared/reference/spotify/), and of the same
+"""Parsing of real recorded Spotify responses (track_assets_tests/fixtures/reference/spotify/), and of the same
 responses shaped as the development tier sends them, or broken."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The web player's wire format, read from the real recordings in reference/spotify/webplayer/."""
+"""The web player's wire format, read from the real recordings in track_assets_tests/fixtures/reference/spotify/webplayer/."""
 
 from __future__ import annotations
 
@@ -233,7 +233,7 @@ def test_token_answer_shape_of_the_embed_page() -> None:
 
 
 def test_persisted_query_is_read_from_post_and_get_requests() -> None:
-    sha = "612585ae06ba435ad26369870deaae23b5c8800a256cd8a57e08eddc25a37294"  # notes §7.2
+    sha = "612585ae06ba435ad26369870deaae23b5c8800a256cd8a57e08eddc25a37294"  # docs/services.md#pathfinder-persisted-queries
     post_body = json.dumps(
         parsing.query_body("getTrack", parsing.track_variables(NEVER_GONNA), sha)
     )

@@ -1,9 +1,10 @@
 """The MusicBrainz WS/2 emulator: artist/work search, artist/recording/work/url lookups, ISRC
 lookup, reverse URL lookup, with MusicBrainz's validation, error bodies and 1 req/s limit.
 
-Order of checks per request (reference/notes/musicbrainz.md §2, §4): User-Agent (403 when
-missing or a bare HTTP-library default), then the rate limits (503 past 50/s per User-Agent,
-then past 1/s per client), then the format (406), then the request itself (400/401/404).
+Order of checks per request (docs/services.md#musicbrainz-rate-limit-and-user-agent,
+docs/services.md#musicbrainz-errors): User-Agent (403 when missing or a bare HTTP-library
+default), then the rate limits (503 past 50/s per User-Agent, then past 1/s per client), then
+the format (406), then the request itself (400/401/404).
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ JSON_TYPE = "application/json; charset=utf-8"
 _MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _NIL_MBID = "00000000-0000-0000-0000-000000000000"
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
-# A User-Agent that is only an HTTP library's default names no application (notes §4).
+# A User-Agent that is only an HTTP library's default names no application
+# (docs/services.md#musicbrainz-rate-limit-and-user-agent).
 DEFAULT_BLOCKED_USER_AGENTS = (
     r"(?i)^(python-urllib|python-requests|python-httpx|aiohttp|curl|wget|go-http-client|java"
     r"|okhttp|axios|node-fetch|undici|libwww-perl|apache-httpclient)(/[\w.\-]*)?$",
@@ -171,7 +173,8 @@ class _Call:
 def build_app(context: SandboxContext) -> Starlette:
     settings = Settings.from_mapping(context.settings)
     data = _Data(context.catalog)
-    # The page's order: per User-Agent (50/s), then per IP (1/s) (notes §4).
+    # The page's order: per User-Agent (50/s), then per IP (1/s)
+    # (docs/services.md#musicbrainz-rate-limit-and-user-agent).
     per_user_agent = context.limits.token_bucket("per_user_agent", rate=50.0, burst=50)
     per_client = context.limits.token_bucket("per_client", rate=1.0, burst=1, tolerance=0.05)
 

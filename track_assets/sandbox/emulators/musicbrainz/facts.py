@@ -1,6 +1,7 @@
 """MusicBrainz identifiers and texts the emulator repeats, each with where it was seen.
 
-Sources: reference/musicbrainz/ (xml/, json/, SOURCES.md), reference/notes/musicbrainz.md, and
+Sources: track_assets_tests/fixtures/reference/musicbrainz/ (xml/, json/; origins in
+track_assets_tests/fixtures/SOURCES.md), docs/services.md#musicbrainz-ws2, and
 musicbrainz-server's own WS/2 tests (t/lib/t/MusicBrainz/Server/Controller/WS/2/*.pm,
 t/lib/t/MusicBrainz/Server/WebService/Format.pm) for error texts, 406 and inc validation.
 """
@@ -28,7 +29,8 @@ RATE_LIMITED = (
     "http://wiki.musicbrainz.org/XMLWebService for more information."
 )
 BUSY = "The MusicBrainz web server is currently busy. Please try again later."
-# Not documented today; a 2011 revision of the rate-limit page said 403 (notes §2.3.6).
+# Not documented today; a 2011 revision of the rate-limit page said 403
+# (docs/services.md#musicbrainz-rate-limit-and-user-agent).
 NO_USER_AGENT = (
     "A meaningful User-Agent header is required (application name, version and contact); "
     "see https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting"

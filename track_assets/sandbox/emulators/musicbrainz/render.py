@@ -1,10 +1,11 @@
 """WS/2 bodies for catalog entities, in MusicBrainz's XML (mmd-2.0) and JSON shapes.
 
-Shapes follow the recorded responses in reference/musicbrainz/ (xml/: artist lookups with
-url-rels and aliases, artist and work searches; json/: artist lookup and search) and, for the
-entities with no recording there (url, isrc, recording, work), musicbrainz-server's WS/2 tests
-and serializer and the responses on musicbrainz.org/doc/MusicBrainz_API/Examples (an artist
-lookup with IPIs, a work lookup with ISWCs: track_assets_tests/services/musicbrainz/recordings/).
+Shapes follow the recorded responses in track_assets_tests/fixtures/reference/musicbrainz/ (xml/:
+artist lookups with url-rels and aliases, artist and work searches; json/: artist lookup and
+search) and, for the entities with no recording there (url, isrc, recording, work),
+musicbrainz-server's WS/2 tests and serializer and the responses on
+musicbrainz.org/doc/MusicBrainz_API/Examples (an artist lookup with IPIs, a work lookup with
+ISWCs: track_assets_tests/services/musicbrainz/recordings/).
 Elements the catalog does not model (tags, begin-area, releases, ratings) are never drawn.
 """
 

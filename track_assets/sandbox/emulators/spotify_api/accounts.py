@@ -1,6 +1,7 @@
 """The accounts service (`POST /api/token`, client credentials) and the bearer tokens it issues.
 
-Contract: ../reference/notes/spotify.md §2; token bodies as `webapi/token_client-credentials_*`.
+Contract: docs/services.md#accounts-token; token bodies as the recordings
+`track_assets_tests/fixtures/reference/spotify/webapi/token_client-credentials_*`.
 Errors follow RFC 6749 as Spotify words them (observed-error-bodies.json `accounts-*`; the
 `unsupported_grant_type` descriptions and the 415 for a non-form body come from spotify/web-api
 issues #1503, #321 and trivago/Heimdallr.swift#109).
@@ -148,7 +149,7 @@ def _client_credentials(
     request: Request, form: Mapping[str, list[str]]
 ) -> tuple[str | None, str | None]:
     """From `Authorization: Basic base64(id:secret)`, else the `client_id`/`client_secret`
-    form fields (both accepted by Spotify, notes §2)."""
+    form fields (both accepted by Spotify, docs/services.md#accounts-token)."""
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _, encoded = authorization.strip().partition(" ")

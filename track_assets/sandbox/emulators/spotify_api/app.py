@@ -1,7 +1,8 @@
 """The Spotify accounts service and Web API (`/v1`) as one Starlette app over the catalog.
 
-Contract: ../reference/notes/spotify.md §2-6 and §8; shapes from ../reference/spotify/webapi/,
-error bodies from ../reference/spotify/errors/. Tier-dependent behaviour (settings "tier"):
+Contract: docs/services.md#spotify-web-api; shapes from the recordings in
+track_assets_tests/fixtures/reference/spotify/webapi/, error bodies from
+track_assets_tests/fixtures/reference/spotify/errors/. Tier-dependent behaviour (settings "tier"):
 
 - development: batch `GET /tracks|albums|artists?ids=` and `/playlists/{id}/tracks` answer 403;
   audio features 403 with no message; editorial `37i9dQZ…` playlists 404; `/items` 403 for
@@ -288,7 +289,8 @@ class WebApi:
         echoed = _echoed(request, playlist)
         data = r.playlist(playlist, query=echoed)
         if self.extended:
-            # Development-tier apps get metadata only for playlists they do not own (notes §5.1).
+            # Development-tier apps get metadata only for playlists they do not own
+            # (docs/services.md#access-tiers).
             data["tracks"] = self._items_page(
                 request, r, playlist, "tracks", offset=0, limit=EMBEDDED_PAGE_LIMIT
             )
@@ -394,7 +396,7 @@ def _ids(request: Request, maximum: int) -> list[str]:
         raise SpotifyApiError(400, TOO_MANY_IDS)
     if not all(SPOTIFY_ID.match(i) for i in ids):
         raise SpotifyApiError(400, INVALID_ID)
-    return ids  # duplicates are allowed (notes §4.1)
+    return ids  # duplicates are allowed (docs/services.md#catalogue-endpoints)
 
 
 def _market(request: Request) -> str | None:

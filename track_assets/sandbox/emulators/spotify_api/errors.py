@@ -1,8 +1,8 @@
 """Spotify's error bodies: the Web API's `{"error": {...}}` and the accounts service's RFC 6749 shape.
 
-Bodies with a verbatim capture in ../reference/spotify/errors/ are served byte for byte (the
-`*_BODY` constants); the others are drawn in the layout of the recorded 401
-(`error_401_access-token-expired_2019.json`: two-space indent, `"error": {`).
+Bodies with a verbatim capture in track_assets_tests/fixtures/reference/spotify/errors/ are
+served byte for byte (the `*_BODY` constants); the others are drawn in the layout of the
+recorded 401 (`error_401_access-token-expired_2019.json`: two-space indent, `"error": {`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Catalog records drawn as Web API JSON objects, per tier and market.
 
-Shapes follow the newest recording of each object in ../reference/spotify/webapi/ (2024 for
-tracks, albums, artists and playlists; 2022 for episodes and shows; 2019 for local files). The
-development tier leaves out the fields Spotify removed in Feb/Mar 2026 (notes §0; the
-February 2026 changelog as quoted in spotify-dart#253 and spotify-web-api-kotlin#344, and
-`deprecated: true` in openapi/…2026-05-30.yml): track `popularity`, `available_markets`,
+Shapes follow the newest recording of each object in
+track_assets_tests/fixtures/reference/spotify/webapi/ (2024 for tracks, albums, artists and
+playlists; 2022 for episodes and shows; 2019 for local files). The development tier leaves out
+the fields Spotify removed in Feb/Mar 2026 (docs/services.md#access-tiers; the February 2026
+changelog as quoted in spotify-dart#253 and spotify-web-api-kotlin#344, and `deprecated: true`
+in Spotify's OpenAPI document of 2026-05-30): track `popularity`, `available_markets`,
 `linked_from`; album `label`, `popularity`, `available_markets`; artist `followers`,
 `popularity`; show `available_markets`, `publisher`.
 """
@@ -136,8 +137,8 @@ class ObjectRenderer:
             data["followers"] = {"href": None, "total": artist.followers}
         data.update(
             {
-                # Deprecated; Development Mode apps get it empty (notes/spotify.md §4.3, and
-                # its sourcing table sends them to Chartmetric for genres).
+                # Deprecated; Development Mode apps get it empty
+                # (docs/services.md#access-tiers).
                 "genres": list(artist.genres) if self.extended else [],
                 "href": self.href("artists", artist.id),
                 "id": artist.id,

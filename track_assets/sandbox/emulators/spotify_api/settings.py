@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 TIERS = ("development", "extended")
-DEFAULT_TOKEN_LIFETIME = 3600  # seconds (notes §2, every token recording)
+DEFAULT_TOKEN_LIFETIME = 3600  # seconds (every token recording, docs/services.md#accounts-token)
 
-# Rate limits. Spotify publishes neither number (notes §6, spotify/web-api#589); these are the
-# defaults, overridable as `limits.spotify_api.rolling` / `limits.spotify_api.daily_quota`.
+# Rate limits. Spotify publishes neither number (docs/services.md#web-api-rate-limits-and-quota,
+# spotify/web-api#589); these are the defaults, overridable as `limits.spotify_api.rolling` /
+# `limits.spotify_api.daily_quota`.
 ROLLING_WINDOW_SECONDS = 30.0  # "a rolling 30 second window" ([rl])
 ROLLING_LIMITS = {"development": 90, "extended": 180}  # lower in Development Mode ([rl])
 # About 2,600 playlist loads in ~24 h preceded the observed lockout (Waynting/GuessSong#28).

@@ -52,7 +52,7 @@ _CORS_HEADERS = (
 _NO_STORE = {"cache-control": "no-cache, no-store, must-revalidate"}
 _ERROR_CACHE = {"cache-control": "private, max-age=0"}
 # The one expired-token body on record, byte for byte (two-space indent):
-# reference/spotify/errors/error_401_access-token-expired_2019.json.
+# track_assets_tests/fixtures/reference/spotify/errors/error_401_access-token-expired_2019.json.
 EXPIRED_TOKEN_BODY = (
     b'{\n  "error": {\n    "status": 401,\n    "message": "The access token expired"\n  }\n}'
 )

@@ -1,7 +1,8 @@
 """Persisted-query hashes that rotate: one sha256 per operation and generation.
 
-The real hashes change when Spotify ships a new web player (reference/notes/spotify.md §7); the
-page's bundle always carries the current ones, so a client that re-reads the page recovers.
+The real hashes change when Spotify ships a new web player
+(docs/services.md#pathfinder-persisted-queries); the page's bundle always carries the current
+ones, so a client that re-reads the page recovers.
 """
 
 from __future__ import annotations

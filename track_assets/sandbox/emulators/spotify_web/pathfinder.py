@@ -1,5 +1,5 @@
 """Pathfinder GraphQL persisted queries: parse the GET (v1) and POST (v2) forms, check the hash
-and the variables, and answer from the catalog (reference/notes/spotify.md §7.2).
+and the variables, and answer from the catalog (docs/services.md#pathfinder-persisted-queries).
 
 Success is `{"data": {...}}`; a hash the server does not know is
 `{"errors":[{"message":"PersistedQueryNotFound"}]}`; an unknown entity is a null union.

@@ -1,5 +1,6 @@
 """Pathfinder, spclient and embed JSON built from the catalog, in the shapes of the real captures
-(reference/spotify/webplayer/ and full/: same keys, same JSON types; `playcount` is a string).
+(track_assets_tests/fixtures/reference/spotify/webplayer/ and full/: same keys, same JSON types;
+`playcount` is a string).
 
 Values the catalog does not model (share ids, colours, previews, uids) are derived from the
 entity id, so they are stable across requests; lists the catalog cannot fill (concerts, top

@@ -2,7 +2,7 @@
 the `sp_dc` cookie) and client tokens, with their expiry.
 
 The real `/api/token` wants `reason`, `productType`, `totp`, `totpServer` and `totpVer`
-(reference/notes/peers.md §3.1: the secret rotates, `totpVer` moves, an outdated client gets
+(docs/services.md#web-player-tokens: the secret rotates, `totpVer` moves, an outdated client gets
 400 "Usage of this endpoint is not permitted..."). The codes are RFC 6238 TOTP (HMAC-SHA1,
 30 s, 6 digits) keyed by the bundle's secret bytes, each XOR-ed with (index % 33) + 9 and
 joined as decimal text, as public clients of the real endpoint derive it.

@@ -397,7 +397,7 @@ async function playlistPage(playlistId) {
     const data = await pathfinder("fetchPlaylist", {
       uri: "spotify:playlist:" + playlistId,
       offset,
-      limit: 100, // as recorded (notes §7.2); the server answers at most 25 per page
+      limit: 100, // as recorded (docs/services.md#pathfinder-operations); the server answers at most 25 per page
       enableWatchFeedEntrypoint: false,
     });
     playlist = data.playlistV2;
