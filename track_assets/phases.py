@@ -177,6 +177,7 @@ CHARTMETRIC_ANALYTICS = Phase(
         Field("chartmetric_velocity", ColumnKind.FLOAT),
         Field("track_stage", ColumnKind.TEXT),
         Field("youtube_views", ColumnKind.INTEGER),
+        Field("playlist_reach", ColumnKind.INTEGER),
     ),
     pool="chartmetric_api",
     kinds=("chartmetric",),

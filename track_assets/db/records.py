@@ -105,6 +105,7 @@ class Track(_Record):
     ipi: str | None = None
     iswc: str | None = None
     mlc_song_code: str | None = None
+    playlist_reach: int | None = None
     credits_source_names: list[str] | None = None
     created_at: datetime | None = None  # read only
     updated_at: datetime | None = None  # read only

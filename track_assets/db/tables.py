@@ -180,6 +180,7 @@ tracks = Table(
     Column("ipi", Text),
     Column("iswc", String(32)),
     Column("mlc_song_code", String(32)),
+    Column("playlist_reach", BigInteger),
     # The web player's credits "Source" line: usually label or distributor, never the publisher.
     Column("credits_source_names", Json),
     _created_at(),

@@ -99,6 +99,7 @@ def store_chartmetric_findings(
             activities=found.record.activities,
             youtube_views=youtube,
             chartmetric_velocity=velocity,
+            playlist_reach=found.record.playlist_reach,
         ),
         now=now,
     )
@@ -109,6 +110,7 @@ def store_chartmetric_findings(
         "chartmetric_id": None,
         "moods": None,
         "activities": None,
+        "playlist_reach": None,
     }
     for name, reason in reasons.items():
         record_field_provenance(

@@ -50,6 +50,7 @@ def test_chartmetric_findings_equal_the_ground_truth(catalog, sandbox, resources
             cases.add(str(cm.method))
             assert (tuple(row.moods), tuple(row.activities)) == (cm.moods, cm.activities)
             assert row.youtube_views == cm.youtube_views
+            assert row.playlist_reach == cm.playlist_reach
             provenance = field_provenance_for(conn, "track", track_id)
             assert provenance["chartmetric_velocity"].reason == "not_in_plan"
             assert provenance["track_stage"].reason == "not_provided_for_tracks"
