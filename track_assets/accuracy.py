@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from track_assets.db.statuses import CreditRole
 from track_assets.sandbox.catalog.hard_cases import HardCase, HardCases
 
 CATEGORIES = ("mlc_writers", "musicbrainz_links", "works", "publisher_statuses", "leads")
@@ -210,7 +211,7 @@ def pipeline_answers(conn) -> dict[str, TrackAnswer]:
     ):
         mbids.setdefault(songwriter_id, []).append(mbid)
     credits: dict[str, list[CreditAnswer]] = {}
-    for row in conn.execute(select(track_credits).where(track_credits.c.role == "writer")):
+    for row in conn.execute(select(track_credits).where(track_credits.c.role == CreditRole.WRITER)):
         credits.setdefault(row.track_id, []).append(
             CreditAnswer(
                 name=row.name,

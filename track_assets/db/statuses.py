@@ -28,6 +28,14 @@ class EnrichmentStatus(StrEnum):
     FAILED = "failed"  # not even the Spotify metadata could be had
 
 
+class FetchStatus(StrEnum):
+    """How a playlist fetch ended (`playlist_fetches.status`)."""
+
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
 class FetchMethod(StrEnum):
     """Where a playlist's contents came from (`playlist_fetches.method`)."""
 

@@ -151,7 +151,7 @@ tracks = Table(
         "enrichment_status",
         String(16),
         nullable=False,
-        default="pending",
+        default=EnrichmentStatus.PENDING.value,
         server_default=text("'pending'"),
         index=True,
     ),

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from track_assets.db.records import PhaseRun
 from track_assets.db.repository import record_phase_run
+from track_assets.db.statuses import PhaseState
 from track_assets.enrichment.phase_report import PREVIEW_ROWS, Coverage, PhaseReport, markdown_table
 
 
@@ -64,7 +65,7 @@ def phase_result(
         finished_at=pipeline_now(),
         tracks=report.tracks,
         worked=report.worked,
-        failed=report.statuses.get("failed", 0),
+        failed=report.statuses.get(PhaseState.FAILED, 0),
         requests={
             service: int(summary.get("total", 0)) for service, summary in report.requests.items()
         },

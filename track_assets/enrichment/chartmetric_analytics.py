@@ -18,6 +18,7 @@ from track_assets.db.repository import (
     upsert_metric_snapshot,
     upsert_track,
 )
+from track_assets.db.statuses import PhaseState
 from track_assets.enrichment.phase_report import Coverage
 from track_assets.phases import CHARTMETRIC
 
@@ -69,7 +70,9 @@ def store_chartmetric_findings(
 ) -> None:
     track_id = found.track_id
     if found.chartmetric_id is None or found.record is None:
-        set_phase_status(conn, track_id, PHASE, "not_applicable", reason=found.reason, now=now)
+        set_phase_status(
+            conn, track_id, PHASE, PhaseState.NOT_APPLICABLE, reason=found.reason, now=now
+        )
         record_field_provenance(
             conn,
             entity="track",
@@ -140,7 +143,7 @@ def store_chartmetric_findings(
             },
         ),
     )
-    set_phase_status(conn, track_id, PHASE, "done", now=now)
+    set_phase_status(conn, track_id, PHASE, PhaseState.DONE, now=now)
 
 
 def _latest(series: Series | None) -> int | None:

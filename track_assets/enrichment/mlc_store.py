@@ -27,7 +27,7 @@ from track_assets.db.repository import (
     upsert_mlc_work,
     upsert_track,
 )
-from track_assets.db.statuses import CreditRole
+from track_assets.db.statuses import CreditRole, PhaseState
 from track_assets.enrichment.publisher_status import (
     PHASE,
     CreditedWriter,
@@ -143,11 +143,11 @@ def store_track_mlc(
     store_track_mlc_decision(conn, track_id, result, now)
     if result.reason is not None and not result.reason.applicable:
         set_phase_status(
-            conn, track_id, PHASE, "not_applicable", reason=result.reason.value, now=now
+            conn, track_id, PHASE, PhaseState.NOT_APPLICABLE, reason=result.reason.value, now=now
         )
     else:
         reason = result.reason.value if result.reason else None
-        set_phase_status(conn, track_id, PHASE, "done", reason=reason, now=now)
+        set_phase_status(conn, track_id, PHASE, PhaseState.DONE, reason=reason, now=now)
 
 
 def store_track_mlc_decision(

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from track_assets.db.statuses import PhaseState
+
 PREVIEW_ROWS = 10
 
 
@@ -42,7 +44,10 @@ class PhaseReport:
 
     def count(self, status: str, reason: str | None = None) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
-        bucket = {"failed": self.failures, "not_applicable": self.not_applicable}.get(status)
+        bucket = {
+            PhaseState.FAILED: self.failures,
+            PhaseState.NOT_APPLICABLE: self.not_applicable,
+        }.get(status)
         if bucket is not None:
             key = reason or "unspecified"
             bucket[key] = bucket.get(key, 0) + 1

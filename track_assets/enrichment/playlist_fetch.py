@@ -26,6 +26,7 @@ from track_assets.db.repository import (
     upsert_playlist_membership,
     upsert_track,
 )
+from track_assets.db.statuses import EnrichmentStatus, FetchStatus
 from track_assets.playlist_refs import PlaylistRef
 
 TRACK = "track"
@@ -369,7 +370,7 @@ def record_failed_fetch(
             playlist_id=playlist_id,
             fetched_at=now,
             method=method,
-            status="failed",
+            status=FetchStatus.FAILED,
             reason=reason,
             run_id=run_id,
         ),
@@ -418,7 +419,7 @@ def _store_track(conn: Connection, item: FetchedItem, method: str, now: datetime
                 isrc=item.isrc,
                 name=item.name,
                 fetch_method=method,
-                enrichment_status="pending",
+                enrichment_status=EnrichmentStatus.PENDING,
             ),
             now=now,
         )

@@ -14,7 +14,7 @@ from track_assets.db.repository import (
     playlist_track_rows,
     tracks_needing_phase,
 )
-from track_assets.db.statuses import EnrichmentStatus
+from track_assets.db.statuses import EnrichmentStatus, FetchStatus
 from track_assets.phases import Freshness, Lookup, lookup_ttls
 
 
@@ -44,7 +44,7 @@ def enrichment_due(
 ) -> str | None:
     """Why the fetched playlist needs an enrichment run now, or None when every track is settled
     and fresh (a refetch that changed nothing costs no run)."""
-    if fetch.status == "failed":
+    if fetch.status == FetchStatus.FAILED:
         return None
     if fetch.new_count:
         return f"{fetch.new_count} new tracks"

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from track_assets.db.records import MusicBrainzArtist, TrackCredit
 from track_assets.db.repository.credits import normalized_person_name
+from track_assets.db.statuses import CreditRole
 from track_assets.enrichment.identity import (
     KnownName,
     PersonView,
@@ -33,7 +34,7 @@ from track_assets.enrichment.identity import (
 # (docs/architecture.md#phase-4-musicbrainz-social-links): the first distinct names of the
 # track's Writers credits, in credit order (see `writers_to_resolve`).
 MUSICBRAINZ_WRITERS_PER_TRACK = 3
-WRITER_ROLE = "writer"
+WRITER_ROLE = CreditRole.WRITER
 # Work -> artist relationship types that make an artist a writer of the work.
 WRITER_RELATION_TYPES = frozenset({"composer", "lyricist", "writer", "librettist"})
 

@@ -18,6 +18,7 @@ from track_assets.db.repository import (
     upsert_spotify_artist,
     upsert_track,
 )
+from track_assets.db.statuses import PhaseState
 from track_assets.enrichment.phase_report import Coverage
 from track_assets.phases import SPOTIFY_METADATA
 
@@ -79,7 +80,7 @@ def store_track_metadata(conn: Connection, metadata: TrackMetadata, *, now: date
         fetched_at=now,
         reason=None if track.audio_features else metadata.audio_features_reason,
     )
-    set_phase_status(conn, track.spotify_track_id, PHASE, "done", now=now)
+    set_phase_status(conn, track.spotify_track_id, PHASE, PhaseState.DONE, now=now)
 
 
 def _provenance(

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from track_assets.db.repository import requests_by_service, webhook_counts
+from track_assets.db.statuses import CreditRole
 from track_assets.db.tables import (
     activity_log,
     albums,
@@ -62,13 +63,13 @@ def pipeline_status(conn: Connection) -> dict[str, Any]:
         .where(current, albums.c.label.is_not(None))
     )
     coverage["label"] = {"have": conn.execute(labelled).scalar_one(), "of": total}
-    with_writers = select(track_credits.c.track_id).where(track_credits.c.role == "writer")
+    with_writers = select(track_credits.c.track_id).where(track_credits.c.role == CreditRole.WRITER)
     coverage["songwriters"] = {
         "have": _count(conn, current, tracks.c.spotify_track_id.in_(with_writers)),
         "of": total,
     }
     linked_writers = select(track_credits.c.track_id).where(
-        track_credits.c.role == "writer",
+        track_credits.c.role == CreditRole.WRITER,
         track_credits.c.songwriter_id.in_(select(artist_songwriters.c.songwriter_id)),
     )
     coverage["songwriter_links"] = {

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Songwriter, TrackCredit
 from track_assets.db.statements import in_chunks, known_values, upsert_row
+from track_assets.db.statuses import CreditRole
 from track_assets.db.tables import songwriters, track_credits
 
 
@@ -143,7 +144,7 @@ def set_credit_mlc_match(
         update(track_credits)
         .where(
             track_credits.c.track_id == track_id,
-            track_credits.c.role == "writer",
+            track_credits.c.role == CreditRole.WRITER,
             track_credits.c.name == name,
         )
         .values(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from track_assets.db.records import LeadCredit, SongwriterProfile
 from track_assets.db.repository.exports import tracked_playlists_by_track, tracked_track_ids
 from track_assets.db.statements import in_chunks
+from track_assets.db.statuses import CreditRole
 from track_assets.db.tables import (
     artist_external_links,
     artist_songwriters,
@@ -27,7 +28,7 @@ from track_assets.db.tables import (
     tracks,
 )
 
-WRITER_ROLE = "writer"
+WRITER_ROLE = CreditRole.WRITER
 
 
 def songwriter_lead_credits(conn: Connection) -> list[LeadCredit]:

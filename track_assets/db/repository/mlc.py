@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from track_assets.db.records import MlcPublisher, MlcWork, MlcWriter, TrackMlcFacts, TrackMlcWork
 from track_assets.db.repository.credits import normalized_person_name
 from track_assets.db.statements import in_chunks, known_values, upsert_row
+from track_assets.db.statuses import CreditRole
 from track_assets.db.tables import (
     mlc_work_publishers,
     mlc_work_writers,
@@ -190,7 +191,7 @@ def track_mlc_facts(conn: Connection, track_ids: Iterable[str]) -> dict[str, Tra
         rows = conn.execute(
             select(track_credits.c.track_id, track_credits.c.name, track_credits.c.mlc_ipi).where(
                 track_credits.c.track_id.in_(chunk),
-                track_credits.c.role == "writer",
+                track_credits.c.role == CreditRole.WRITER,
                 track_credits.c.mlc_ipi.is_not(None),
             )
         )

@@ -137,5 +137,5 @@ def phase_status_counts(conn: Connection, phase: str, track_ids: Iterable[str]) 
         ).scalars():
             counts[value] += 1
             seen += 1
-    counts["pending"] += len(ids) - seen
+    counts[PhaseState.PENDING] += len(ids) - seen
     return counts

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Playlist, PlaylistFetch, PlaylistMembership, Track
 from track_assets.db.statements import in_chunks, known_values, upsert_row
+from track_assets.db.statuses import FetchStatus
 from track_assets.db.tables import (
     FETCH_METHODS,
     playlist_fetches,
@@ -19,7 +20,7 @@ from track_assets.db.tables import (
 )
 from track_assets.db.types import utc_now
 
-FETCH_STATUSES = ("succeeded", "partial", "failed")
+FETCH_STATUSES = tuple(FetchStatus)
 
 
 def upsert_playlist(
@@ -94,7 +95,7 @@ def record_playlist_fetch(conn: Connection, fetch: PlaylistFetch) -> int:
     fetch_id = conn.execute(
         playlist_fetches.insert().values(values).returning(playlist_fetches.c.id)
     ).scalar_one()
-    if fetch.status != "failed":
+    if fetch.status != FetchStatus.FAILED:
         conn.execute(
             update(playlists)
             .where(playlists.c.spotify_playlist_id == fetch.playlist_id)
@@ -109,7 +110,7 @@ def latest_playlist_fetch(
     """The playlist's latest fetch (with `landed_only`, the latest that did not fail)."""
     query = select(playlist_fetches).where(playlist_fetches.c.playlist_id == playlist_id)
     if landed_only:
-        query = query.where(playlist_fetches.c.status != "failed")
+        query = query.where(playlist_fetches.c.status != FetchStatus.FAILED)
     row = conn.execute(
         query.order_by(playlist_fetches.c.fetched_at.desc(), playlist_fetches.c.id.desc()).limit(1)
     ).first()

@@ -3,6 +3,7 @@ Spotify streams (where the plan allows) and YouTube views series, with their vel
 
 import dagster as dg
 
+from track_assets.db.statuses import PhaseState
 from track_assets.defs.phase_asset import PhaseRun, phase_asset
 from track_assets.defs.resources import ChartmetricResource, DatabaseResource, FreshnessResource
 from track_assets.enrichment.chartmetric_analytics import (
@@ -31,7 +32,8 @@ def chartmetric_analytics(
     with run.storing() as conn:
         for found in findings:
             store_chartmetric_findings(conn, found, now=run.now)
-            run.report.count("done" if found.chartmetric_id else "not_applicable", found.reason)
+            settled = PhaseState.DONE if found.chartmetric_id else PhaseState.NOT_APPLICABLE
+            run.report.count(settled, found.reason)
             run.report.rows_written += 1
     closed = sum(1 for f in findings if f.chartmetric_id and f.streams is None)
     yield from run.finish(
