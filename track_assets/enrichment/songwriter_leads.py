@@ -23,7 +23,7 @@ name (case-insensitive), then songwriter id. Ranks start at 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -209,3 +209,19 @@ def lead_counts_by_reason(leads: Iterable[SongwriterLead]) -> dict[str, int]:
         for reason in lead.reasons:
             counts[reason] += 1
     return counts
+
+
+def lead_preview(leads: Sequence[SongwriterLead]) -> list[dict]:
+    """The leads as a reader scans them: rank, writer, why, how many tracks, growth, publishers."""
+    return [
+        {
+            "rank": lead.rank,
+            "writer": lead.writer_name,
+            "reasons": lead.reasons,
+            "tracks": lead.lead_tracks,
+            "best_velocity": lead.best_velocity,
+            "total_streams": lead.total_streams,
+            "publishers": lead.publishers,
+        }
+        for lead in leads
+    ]

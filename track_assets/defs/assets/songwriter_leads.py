@@ -18,7 +18,7 @@ from track_assets.enrichment.exports import (
     export_tracks,
 )
 from track_assets.enrichment.phase_report import markdown_table
-from track_assets.enrichment.songwriter_leads import lead_counts_by_reason
+from track_assets.enrichment.songwriter_leads import lead_counts_by_reason, lead_preview
 from track_assets.phases import SONGWRITER_LEADS, Field
 
 TOP_LEADS = 20
@@ -36,18 +36,6 @@ def songwriter_leads(
         tracks = export_tracks(conn, directory)
     files = export_songwriter_leads(leads, directory)
     context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
-    top = [
-        {
-            "rank": lead.rank,
-            "writer": lead.writer_name,
-            "reasons": lead.reasons,
-            "tracks": lead.lead_tracks,
-            "best_velocity": lead.best_velocity,
-            "total_streams": lead.total_streams,
-            "publishers": lead.publishers,
-        }
-        for lead in leads[:TOP_LEADS]
-    ]
     yield dg.MaterializeResult(
         metadata={
             "leads": dg.MetadataValue.int(len(leads)),
@@ -60,7 +48,7 @@ def songwriter_leads(
             "songwriter_leads_parquet": dg.MetadataValue.path(str(files.parquet)),
             "tracks_csv": dg.MetadataValue.path(str(tracks.csv)),
             "tracks_parquet": dg.MetadataValue.path(str(tracks.parquet)),
-            "top_leads": dg.MetadataValue.md(markdown_table(top)),
+            "top_leads": dg.MetadataValue.md(markdown_table(lead_preview(leads[:TOP_LEADS]))),
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
         }
     )
