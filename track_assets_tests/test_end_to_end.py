@@ -50,6 +50,15 @@ PARTITIONED_ASSETS = (
     "enriched_tracks",
     "enrichment_events",
 )
+# The stages the UI groups the assets by, as the design names them (docs/architecture.md).
+STAGES = {
+    "fetch": ("playlist_tracks",),
+    "spotify": ("spotify_track_metadata", "spotify_credits"),
+    "publishing": ("mlc_publisher_status", "musicbrainz_social_links", "songwriter_identity"),
+    "analytics": ("chartmetric_analytics",),
+    "reporting": ("enriched_tracks", "enrichment_events", "songwriter_leads"),
+}
+GROUPS_URL = "__repository__@track_assets/asset-groups"  # the code location's group pages
 LAUNCH_BACKFILL = """
 mutation ($asset: [String!]!) {
   launchPartitionBackfill(
@@ -289,10 +298,17 @@ def test_the_ui_shows_every_phase_and_the_materialized_partition(first_day, tmp_
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(f"{deployment.web_url}/asset-groups/default")
-            for name in (*PARTITIONED_ASSETS, "songwriter_leads"):
-                page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
-            _save_screenshot(page, tmp_path, "asset-graph")
+            for stage, names in STAGES.items():
+                page.goto(f"{deployment.web_url}/locations/{GROUPS_URL}/{stage}")
+                for name in names:
+                    page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
+                _save_screenshot(page, tmp_path, f"asset-group-{stage}")
+            # The consolidated table's asset page: its owner, row count and column schema.
+            page.goto(f"{deployment.web_url}/assets/enriched_tracks")
+            page.get_by_text("music-data").first.wait_for(timeout=60_000)
+            page.get_by_text("Row count").first.wait_for(timeout=60_000)
+            page.get_by_text("playlist_reach", exact=True).first.wait_for(timeout=60_000)
+            _save_screenshot(page, tmp_path, "enriched-tracks-definition")
             page.goto(
                 f"{deployment.web_url}/assets/enriched_tracks?view=partitions"
                 f"&partition={deployment.playlist_id}"
