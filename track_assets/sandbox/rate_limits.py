@@ -138,6 +138,11 @@ class RateLimiter(ABC):
             self._on_violation()
         return decision
 
+    def use_clock(self, monotonic: Callable[[], float], wall: Callable[[], float]) -> None:
+        """Read time from these from now on (a test moves time instead of waiting for it)."""
+        with self._lock:
+            self._monotonic, self._wall = monotonic, wall
+
     def configure(self, params: Mapping[str, Any]) -> None:
         """Change settings at runtime; all are validated before any is applied."""
         updates = self.validate(params)
@@ -415,6 +420,14 @@ class ServiceLimits:
     def __iter__(self) -> Iterator[str]:
         with self._lock:
             return iter(list(self._limiters))
+
+    def use_clock(self, monotonic: Callable[[], float], wall: Callable[[], float]) -> None:
+        """Every limiter of the service, declared or still to come, reads time from these."""
+        with self._lock:
+            self._monotonic, self._wall = monotonic, wall
+            limiters = list(self._limiters.values())
+        for limiter in limiters:
+            limiter.use_clock(monotonic, wall)
 
     def configure(self, name: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Change one limiter's settings; raises ValueError naming the bad setting."""

@@ -1,48 +1,54 @@
-"""A separate OS process for the cross-process limiter test: request a URL until a deadline,
-printing (as JSON) the time the limiter stamped on each grant."""
+"""A separate OS process for the cross-process limiter test. Its limiter's clock is set from
+stdin, one reading per line; at each reading it requests a URL until the limiter would make it
+wait, then prints (as one JSON line) how many requests it was granted and how long it would
+have waited. It never sleeps: the test decides when time passes and which process goes first."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 
 from track_assets.services.http import FileRateLimiter, RetryPolicy, ServiceHttpClient
 
-
-class RecordingLimiter(FileRateLimiter):
-    """Notes each grant's time as the limiter stamped it in the shared file, under its lock (the
-    time this process reads after acquire() returns can lag by however long the OS kept it
-    waiting, which on a loaded machine exceeds the safety margin)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, clock=self._read_clock, **kwargs)
-        self.granted: list[float] = []
-        self._last_reading = 0.0
-
-    def _read_clock(self) -> float:
-        self._last_reading = time.time()
-        return self._last_reading
-
-    def acquire(self) -> float:
-        waited = super().acquire()
-        self.granted.append(self._last_reading)  # the reading the granting attempt made
-        return waited
+MAX_GRANTS_PER_READING = 10  # a limiter that never refuses still ends the step
 
 
-def hammer(
-    base_url: str, state_dir: str, start_at: float, stop_at: float, worker: str
-) -> list[float]:
-    limiter = RecordingLimiter("test_service", "shared-credential", 2, 1.0, state_dir)
+class WouldWait(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the limiter would wait {seconds:.3f} s")
+        self.seconds = seconds
+
+
+def refuse(seconds: float) -> None:
+    raise WouldWait(seconds)
+
+
+def serve(base_url: str, state_dir: str, worker: str) -> None:
+    now = [0.0]
+    limiter = FileRateLimiter(
+        "test_service",
+        "shared-credential",
+        2,
+        1.0,
+        state_dir,
+        clock=lambda: now[0],
+        sleep=refuse,
+    )
     with ServiceHttpClient(
         "test_service", base_url, rate_limiter=limiter, retry_policy=RetryPolicy(max_attempts=1)
     ) as client:
-        time.sleep(max(0.0, start_at - time.time()))
-        while time.time() < stop_at:
-            client.get("/hammer", headers={"X-Worker": worker}).raise_for_status()
-    return limiter.granted
+        for line in sys.stdin:
+            now[0] = float(line)
+            granted, wait = 0, None
+            while granted < MAX_GRANTS_PER_READING:
+                try:
+                    client.get("/hammer", headers={"X-Worker": worker}).raise_for_status()
+                except WouldWait as refusal:
+                    wait = refusal.seconds
+                    break
+                granted += 1
+            print(json.dumps({"granted": granted, "wait": wait}), flush=True)
 
 
 if __name__ == "__main__":
-    base_url, state_dir, start_at, stop_at, worker = sys.argv[1:]
-    print(json.dumps(hammer(base_url, state_dir, float(start_at), float(stop_at), worker)))
+    serve(*sys.argv[1:])

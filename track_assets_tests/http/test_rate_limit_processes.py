@@ -1,12 +1,12 @@
-"""The file limiter holds across two OS processes hitting one real HTTP server."""
+"""The file limiter holds across two OS processes hitting one real HTTP server. Time is the
+test's: it sets both processes' limiter clocks, step by step, and says which one goes first, so
+what each is granted at each step is known in advance (no sleeps, no race)."""
 
 from __future__ import annotations
 
-import bisect
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,53 +14,71 @@ import pytest
 from track_assets_tests.http.server import Canned, ScriptedServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DURATION = 10.0
+
+# 2 requests per second, and the window widened by the limiter's safety margin: 1.03 s.
+# (clock reading, the process that goes first, what it gets and then what the other gets,
+# each as (requests granted, seconds the next one would wait))
+STEPS = [
+    (0.00, "a", (2, 1.03), (0, 1.03)),  # the other process finds the shared budget spent
+    (0.50, "b", (0, 0.53), (0, 0.53)),
+    (1.00, "a", (0, 0.03), (0, 0.03)),  # a second later the margin still holds both grants
+    (1.04, "b", (2, 1.03), (0, 1.03)),  # then the whole budget, not more
+    (2.10, "a", (2, 1.03), (0, 1.03)),
+    (2.60, "b", (0, 0.53), (0, 0.53)),
+    (3.50, "b", (2, 1.03), (0, 1.03)),
+]
 
 
-@pytest.mark.slow
 def test_two_processes_share_two_requests_per_second(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
     server.always("/hammer", Canned(200))
-    start_at = time.time() + 1.5  # both workers import httpx first, then start together
-    stop_at = start_at + DURATION
-    workers = [
-        subprocess.Popen(
+    workers = {
+        name: subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "track_assets_tests.http.limiter_worker",
                 server.url,
                 str(tmp_path / "limits"),
-                repr(start_at),
-                repr(stop_at),
                 name,
             ],
             cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("a", "b")
-    ]
+    }
     try:
-        outputs = [worker.communicate(timeout=DURATION + 30) for worker in workers]
+        order = []
+        for reading, first, *expected in STEPS:
+            second = "b" if first == "a" else "a"
+            for name, (granted, wait) in zip((first, second), expected, strict=True):
+                answer = _step(workers[name], reading)
+                assert answer["granted"] == granted, (reading, name, answer)
+                assert answer["wait"] == pytest.approx(wait, abs=1e-6), (reading, name, answer)
+                order += [name] * granted
     finally:
-        for worker in workers:
-            if worker.poll() is None:
+        for worker in workers.values():
+            worker.stdin.close()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
                 worker.kill()
-    for worker, (_, stderr) in zip(workers, outputs, strict=True):
-        assert worker.returncode == 0, stderr
+                worker.wait()
+    assert [w.returncode for w in workers.values()] == [0, 0]
+    # The server saw every granted request, from the process it was granted to, in that order.
+    assert [r.headers["x-worker"] for r in server.requests("/hammer")] == order
+    assert order == ["a", "a", "b", "b", "a", "a", "b", "b"]
 
-    # The limiter's promise is about grants, across both processes: never 3 in one second.
-    grants = sorted(t for stdout, _ in outputs for t in json.loads(stdout))
-    busiest = max(bisect.bisect_left(grants, t + 1.0) - i for i, t in enumerate(grants))
-    assert busiest <= 2
-    # The server saw every granted request, from both workers. (Arrival times are not held to
-    # the window: on a loaded machine a request can be read late and land beside the next.)
-    requests = server.requests("/hammer")
-    assert len(requests) == len(grants)
-    assert {r.headers["x-worker"] for r in requests} == {"a", "b"}
-    # 2 per (1 s + margin) over 10 s allows about 20; 15 proves it does not serialise harder,
-    # and 22 that the two processes did not each get their own budget (about 40).
-    assert 15 <= len(requests) <= 22
+
+def _step(worker: subprocess.Popen, reading: float) -> dict:
+    """Set the worker's clock to `reading`; what it was granted before it was refused."""
+    worker.stdin.write(f"{reading!r}\n")
+    worker.stdin.flush()
+    line = worker.stdout.readline()
+    if not line:
+        raise AssertionError(f"the limiter worker exited: {worker.stderr.read()[-2000:]}")
+    return json.loads(line)

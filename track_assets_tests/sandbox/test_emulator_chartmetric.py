@@ -21,6 +21,7 @@ from track_assets_tests.sandbox.cm_mlc_fixtures import (
     chartmetric_token,
     emulator_catalog,
 )
+from track_assets_tests.support.clock import ManualClock
 from track_assets_tests.support.reference import reference_json
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -401,31 +402,36 @@ def test_every_response_carries_the_rate_limit_headers(catalog):
 
 
 def test_a_client_at_two_requests_a_second_is_refused_and_counted(catalog):
+    clock = ManualClock()  # the limiter's time moves only when the test moves it
     with _server(catalog) as server:
+        server.limits("chartmetric").use_clock(clock.monotonic, clock.wall)
         token = chartmetric_token(server)  # minting counts against the limit too
         url = f"{server.base_url('chartmetric')}/api/track/{catalog.cm_tracks[0].id}"
         statuses = []
         for _ in range(5):
+            clock.advance(0.5)
             statuses.append(
                 httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code
             )
-            time.sleep(0.5)
         violations = server.counters.snapshot("chartmetric").violations
-    assert 429 in statuses and 200 in statuses
+    # One a second: the token at 0 s, then every other request (1 s, 2 s); 0.5 s after one, no.
+    assert statuses == [429, 200, 429, 200, 429]
     assert violations.get("requests", 0) == statuses.count(429)
 
 
 def test_a_client_pacing_just_over_a_second_is_never_refused(catalog):
+    clock = ManualClock()
     with _server(catalog) as server:
+        server.limits("chartmetric").use_clock(clock.monotonic, clock.wall)
         token = chartmetric_token(server)
         url = f"{server.base_url('chartmetric')}/api/track/{catalog.cm_tracks[0].id}"
         statuses = []
         for _ in range(3):
-            time.sleep(1.05)
+            clock.advance(1.05)
             response = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
             statuses.append(response.status_code)
             reset = int(response.headers["X-RateLimit-Reset"])
-            assert time.time() < reset <= time.time() + 2  # the request just made leaves then
+            assert clock.wall() < reset <= clock.wall() + 2  # the request just made leaves then
         assert server.counters.snapshot("chartmetric").violations == {}
     assert statuses == [200, 200, 200]
 

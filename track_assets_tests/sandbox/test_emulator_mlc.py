@@ -22,6 +22,7 @@ from track_assets_tests.sandbox.cm_mlc_fixtures import (
     emulator_catalog,
     mlc_tokens,
 )
+from track_assets_tests.support.clock import ManualClock
 from track_assets_tests.support.reference import reference_json
 
 # The Public Search API fields named in docs/services.md#mlc-search-endpoints and #mlc-work-fields.
@@ -428,13 +429,15 @@ def test_wrong_methods_and_routes_are_json_errors(api):
 
 
 def test_past_five_requests_a_second_the_api_answers_429_with_retry_after(catalog):
+    clock = ManualClock()  # the limiter's time moves only when the test moves it
     with _server(catalog) as server:
+        server.limits("mlc").use_clock(clock.monotonic, clock.wall)
         headers = {"Authorization": f"Bearer {mlc_tokens(server)['idToken']}"}
         url = f"{server.base_url('mlc')}/work/id/SB5VH7"
         with httpx.Client(headers=headers) as client:
             responses = [client.get(url) for _ in range(8)]
         violations = server.counters.snapshot("mlc").violations
-        time.sleep(1.05)
+        clock.advance(1.05)
         with httpx.Client(headers=headers) as client:
             recovered = client.get(url)
     statuses = [r.status_code for r in responses]

@@ -34,6 +34,7 @@ from track_assets_tests.sandbox.spotify_api_fixtures import (
     recorded_catalog,
     spotify_sandbox,
 )
+from track_assets_tests.support.clock import ManualClock
 from track_assets_tests.support.reference import reference_json, reference_path
 
 OBSERVED = {
@@ -655,9 +656,13 @@ def test_rolling_window_answers_429_with_retry_after_and_no_reason(catalog):
 def test_rolling_window_admits_again_once_it_has_rolled_on(catalog):
     limits = {"rolling": {"limit": 2, "window": 0.4}}
     with _limited(catalog, "extended", limits) as server, _client(server) as client:
+        clock = ManualClock()  # from here the limiter's time moves only when the test moves it
+        server.limits("spotify_api").use_clock(clock.monotonic, clock.wall)
         statuses = [client.get(f"/artists/{ARTIST}").status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
-        time.sleep(0.45)
+        clock.advance(0.39)
+        assert client.get(f"/artists/{ARTIST}").status_code == 429  # not yet rolled on
+        clock.advance(0.06)
         assert client.get(f"/artists/{ARTIST}").status_code == 200
 
 
