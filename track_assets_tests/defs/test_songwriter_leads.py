@@ -1,7 +1,7 @@
-"""Songwriter leads end to end: every phase for every playlist on two sandbox days (a second
-snapshot gives velocity), then `songwriter_leads` in a real Dagster run. The leads are exactly
-the writers the catalog's ground truth implies, in rank order, and the CSV, the Parquet file and
-`track-assets export` hold the same rows."""
+"""Songwriter leads end to end: every phase for every playlist on two sandbox days (a copy of the
+shared enrichment is the first; a second snapshot gives velocity), then `songwriter_leads` in a
+real Dagster run. The leads are exactly the writers the catalog's ground truth implies, in rank
+order, and the CSV, the Parquet file and `track-assets export` hold exactly those rows."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from track_assets.cli import main
 from track_assets.db.tables import artist_songwriters, artists, songwriters, track_credits
 from track_assets.defs.assets.songwriter_leads import songwriter_leads
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
-from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwriter_leads, lead_rows
+from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwriter_leads
 from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.names import name_tokens
+from track_assets.sandbox.catalog.truth import Tier
 from track_assets_tests.support.exports import load_export
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
@@ -128,16 +129,17 @@ def materialize_every_playlist(catalog, instance, resources) -> None:
 
 
 def test_leads_equal_the_ground_truth_and_every_export_agrees(
-    catalog, sandbox, resources, instance, tmp_path, monkeypatch
+    catalog, sandbox, resources_on_a_copy, instance, tmp_path
 ):
-    monkeypatch.setenv("TRACK_ASSETS_EXPORT_DIR", str(tmp_path / "exports"))
+    resources = resources_on_a_copy  # every playlist fetched and enriched on the first day
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [p.id for p in catalog.playlists])
-    materialize_every_playlist(catalog, instance, resources)
     sandbox.clock.advance_days(1)
     materialize_every_playlist(catalog, instance, resources)
 
     result = dg.materialize(
-        [songwriter_leads], instance=instance, resources={"database": resources["database"]}
+        [songwriter_leads],
+        instance=instance,
+        resources={key: resources[key] for key in ("database", "exports")},
     )
     assert result.success
     [check] = result.get_asset_check_evaluations()
@@ -204,17 +206,17 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
     evidence = [e or "" for lead in leads for e in lead.mlc_match_evidence]
     assert any("MusicBrainz alias" in e for e in evidence), evidence
 
-    assert metadata["leads"].value == len(leads)
+    assert metadata["leads"].value == len(expected)
     assert metadata["leads_by_reason"].value == {
-        why: sum(why in lead.reasons for lead in leads)
+        why: sum(why in reasons_of(want) for want in expected.values())
         for why in ("unrepresented", "no_publisher", UNCERTAIN)
     }
     assert "| rank |" in metadata["top_leads"].value
-    rows = lead_rows(leads)
     csv_path = Path(metadata["songwriter_leads_csv"].value)
     parquet_path = Path(metadata["songwriter_leads_parquet"].value)
     assert csv_path.parent == tmp_path / "exports"
-    assert load_export(csv_path, LEAD_COLUMN_KINDS) == rows
+    rows = load_export(csv_path, LEAD_COLUMN_KINDS)
+    assert_rows_are_the_expected_leads(rows, order, expected, catalog, known_mbids)
     assert load_export(parquet_path, LEAD_COLUMN_KINDS) == rows
     assert Path(metadata["tracks_csv"].value).exists()
     assert metadata["tracks_exported"].value == len(ground_truth(catalog))
@@ -233,3 +235,35 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
         )
     ]
     assert load_export(out / "songwriter_leads.parquet", LEAD_COLUMN_KINDS) == rows
+
+
+def reasons_of(want: ExpectedLead) -> list[str]:
+    return sorted({why for _, _, why in want.tracks.values()})
+
+
+def assert_rows_are_the_expected_leads(rows, order, expected, catalog, known_mbids) -> None:
+    """Export rows against the ground truth (the columns it decides), in rank order."""
+    assert [row["songwriter_id"] for row in rows] == order
+    day2 = ground_truth(catalog, catalog.reference_date + timedelta(days=1))
+    for rank, row in enumerate(rows, start=1):
+        want = expected[row["songwriter_id"]]
+        tracks = sorted(want.tracks.items(), key=lambda item: (-item[1][0], item[0]))
+        track_ids = [track_id for track_id, _ in tracks]
+        playlist_ids = sorted(want.playlists)
+        assert row["rank"] == rank
+        assert row["writer_name"] in want.names
+        assert row["reasons"] == reasons_of(want)
+        assert row["certain"] == (reasons_of(want) != [UNCERTAIN])
+        assert (row["lead_tracks"], row["track_ids"]) == (len(tracks), track_ids)
+        assert row["track_names"] == [day2[t].metadata[Tier.DEVELOPMENT].name for t in track_ids]
+        assert row["playlist_ids"] == playlist_ids
+        assert row["playlist_names"] == [catalog.playlists_by_id[p].name for p in playlist_ids]
+        assert row["total_streams"] == sum(p for _, p, _ in want.tracks.values())
+        assert row["best_velocity"] == tracks[0][1][0]
+        assert row["velocity_sum"] == sum(v for v, _, _ in want.tracks.values())
+        assert row["mlc_song_codes"] == sorted(want.works)
+        assert row["mlc_statuses"] == [want.works[c] for c in sorted(want.works)]
+        assert row["min_known_share"] == pytest.approx(float(min(want.shares)), abs=1e-4)
+        assert row["publishers"] == sorted(want.publishers)
+        assert row["ipi"] == next((want.ipis[t] for t in track_ids if want.ipis[t]), None)
+        assert set(row["musicbrainz_artist_ids"]) <= known_mbids
