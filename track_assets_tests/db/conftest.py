@@ -7,14 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Connection, Engine
 
-from track_assets.db.engine import make_engine
-from track_assets.db.migrate import upgrade_to_head
-
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade_to_head(engine)
+def engine(database_url: str, engine_at_head) -> Iterator[Engine]:
+    engine = engine_at_head(database_url)
     try:
         yield engine
     finally:

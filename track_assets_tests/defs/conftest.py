@@ -1,15 +1,17 @@
 """A full sandbox (every emulator, a small generated catalog) announced in a temporary
-DAGSTER_HOME, and the resources pointed at it with relaxed client-side limits."""
+DAGSTER_HOME, and the resources pointed at it with relaxed client-side limits; the catalog
+enriched once per backend and tier (`enriched`) for the tests that only read what it left."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.resources import (
     ChartmetricResource,
     DatabaseResource,
@@ -25,11 +27,17 @@ from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
-from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
+from track_assets_tests.support.enrichment import Databases, Enrichment, enrich
+from track_assets_tests.support.pipeline import ENRICHMENT_ASSETS, OUTSIDE_VARIABLES
+from track_assets_tests.support.postgres import PostgresServer
+
+# The extended tier changes only where playlists and track metadata come from (the Web API
+# instead of the web player), so its catalog is enriched through phase 1.
+ENRICHED_THROUGH = {"development": ENRICHMENT_ASSETS, "extended": (spotify_track_metadata,)}
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
+@pytest.fixture(scope="session")
+def demo_catalog() -> Catalog:
     """A small demo catalog in which Chartmetric does not track the first editorial playlist,
     so every kind of playlist is there: editorial or not, known to Chartmetric or not."""
     data = generate_catalog(seed=11, playlists=4, tracks=40)
@@ -37,6 +45,41 @@ def catalog() -> Catalog:
     cm = data["chartmetric"]
     cm["playlists"] = [p for p in cm["playlists"] if p["spotify_playlist_id"] != editorial]
     return load_catalog(data)
+
+
+@pytest.fixture(scope="module")
+def catalog(demo_catalog) -> Catalog:
+    return demo_catalog
+
+
+@pytest.fixture(scope="session")
+def enrichments(
+    demo_catalog, tmp_path_factory
+) -> Callable[[str, str, PostgresServer | None], Enrichment]:
+    """The demo catalog enriched on first use for a backend and tier, then kept for the session."""
+    built: dict[tuple[str, str], Enrichment] = {}
+
+    def enrichment(backend: str, tier: str, postgres: PostgresServer | None) -> Enrichment:
+        if (backend, tier) not in built:
+            folder = tmp_path_factory.mktemp(f"enriched_{backend}_{tier}")
+            built[backend, tier] = enrich(
+                demo_catalog,
+                backend,
+                tier,
+                Databases(backend, folder, postgres),
+                lambda url: pipeline_resources(url, folder / "exports"),
+                ENRICHED_THROUGH[tier],
+            )
+        return built[backend, tier]
+
+    return enrichment
+
+
+@pytest.fixture
+def enriched(enrichments, backend, tier, request) -> Enrichment:
+    """The demo catalog enriched on this backend and tier (shared: read it, do not write it)."""
+    postgres = request.getfixturevalue("postgres_server") if backend == "postgres" else None
+    return enrichments(backend, tier, postgres)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -71,10 +114,22 @@ def sandbox(catalog, sandbox_home, tier) -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def resources(backend, request) -> dict:
+def resources(backend, request, tmp_path) -> dict:
+    """The resources on a new, empty database."""
+    return pipeline_resources(request.getfixturevalue(f"{backend}_url"), tmp_path / "exports")
+
+
+@pytest.fixture
+def resources_on_a_copy(enriched, tmp_path) -> dict:
+    """The resources on a copy of the enriched database, for a test that goes on from it."""
+    return pipeline_resources(enriched.copy(), tmp_path / "exports")
+
+
+def pipeline_resources(database_url: str, export_dir: Path) -> dict:
+    """Every resource the assets need, the services' client-side limits relaxed."""
     relaxed = {"max_requests": 1000, "per_seconds": 1.0}
     return {
-        "database": DatabaseResource(url=request.getfixturevalue(f"{backend}_url")),
+        "database": DatabaseResource(url=database_url),
         "chartmetric": ChartmetricResource(**relaxed),
         "spotify_api": SpotifyApiResource(**relaxed),
         "spotify_web": SpotifyWebResource(**relaxed),
@@ -82,6 +137,6 @@ def resources(backend, request) -> dict:
         # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
         "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
         "freshness": FreshnessResource(),
-        "exports": ExportsResource(directory=str(request.getfixturevalue("tmp_path") / "exports")),
+        "exports": ExportsResource(directory=str(export_dir)),
         "webhook": WebhookResource(),
     }

@@ -1,21 +1,16 @@
-"""Phase 5 in real Dagster runs against the full sandbox: Chartmetric ids, metadata and series
-equal the ground truth; streams closed to the plan are `not_in_plan`, not a failure."""
+"""Phase 5 in real Dagster runs against the full sandbox (the shared enrichment): Chartmetric
+ids, metadata and series equal the ground truth; streams closed to the plan are `not_in_plan`,
+not a failure."""
 
 from __future__ import annotations
 
-import dagster as dg
 import pytest
 from sqlalchemy import create_engine
 
 from track_assets.db.repository import field_provenance_for, get_phase_status, get_track
-from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 
 pytestmark = pytest.mark.chromium
-PHASES = [playlist_tracks, spotify_track_metadata, chartmetric_analytics]
 
 
 @pytest.fixture(params=["development"])
@@ -23,17 +18,12 @@ def tier(request) -> str:
     return request.param
 
 
-def test_chartmetric_findings_equal_the_ground_truth(catalog, sandbox, resources, instance):
+def test_chartmetric_findings_equal_the_ground_truth(catalog, enriched):
     for playlist in catalog.playlists:
-        instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
-        result = dg.materialize(
-            PHASES, partition_key=playlist.id, instance=instance, resources=resources
-        )
-        assert result.success
-        metadata = result.asset_materializations_for_node("chartmetric_analytics")[0].metadata
+        metadata = enriched.metadata(playlist.id, "chartmetric_analytics")
         assert metadata["streams_not_in_plan"].value == metadata["statuses"].value.get("done", 0)
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     cases = set()
     with engine.connect() as conn:
         for track_id, expected in truth.items():
@@ -55,3 +45,4 @@ def test_chartmetric_findings_equal_the_ground_truth(catalog, sandbox, resources
             assert provenance["chartmetric_velocity"].reason == "not_in_plan"
             assert provenance["track_stage"].reason == "not_provided_for_tracks"
     assert {"isrc", "spotify_id", "no_isrc", "not_found"} <= cases
+    engine.dispose()

@@ -1,14 +1,13 @@
-"""Every phase for one partition in one real Dagster run against the full sandbox, on SQLite
-and PostgreSQL: each track ends consolidated and complete, with its snapshot."""
+"""Every phase for one partition in real Dagster runs against the full sandbox, on SQLite and
+PostgreSQL (the shared enrichment: the fetch job's run, then the enrichment job's): each track
+ends consolidated and complete, with its snapshot."""
 
 from __future__ import annotations
 
-import dagster as dg
 import pytest
 from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_track, metric_history
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
@@ -20,19 +19,15 @@ def tier(request) -> str:
     return request.param
 
 
-def test_one_run_enriches_a_playlist_completely(catalog, sandbox, resources, instance):
+def test_the_fetch_and_the_enrichment_enrich_a_playlist_completely(catalog, enriched):
     playlist = next(p for p in catalog.playlists if not p.editorial)
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
-    result = dg.materialize(
-        PHASE_ASSETS, partition_key=playlist.id, instance=instance, resources=resources
-    )
-    assert result.success
-    assert len(result.get_asset_check_evaluations()) == 7
-    metadata = result.asset_materializations_for_node("enriched_tracks")[0].metadata
+    checks = enriched.check_evaluations(playlist.id, [a.key.path[-1] for a in PHASE_ASSETS])
+    assert len(checks) == 7
+    metadata = enriched.metadata(playlist.id, "enriched_tracks")
     tracks = {i.track_id for i in playlist.items if i.kind == "track"}
     assert metadata["statuses"].value == {"complete": len(tracks)}
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     with engine.connect() as conn:
         for track_id in tracks:
             row = get_track(conn, track_id)
@@ -43,3 +38,4 @@ def test_one_run_enriches_a_playlist_completely(catalog, sandbox, resources, ins
             assert row.enrichment_status == "complete"
             [snapshot] = metric_history(conn, track_id, source="pipeline")
             assert snapshot.spotify_streams == expected.play_count
+    engine.dispose()

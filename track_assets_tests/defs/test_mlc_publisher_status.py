@@ -1,22 +1,16 @@
-"""Phase 3 in real Dagster runs against the full sandbox: every track gets the publisher status
-the catalog implies (or the reason it has none), with the work's IPIs and song code."""
+"""Phase 3 in real Dagster runs against the full sandbox (the shared enrichment): every track
+gets the publisher status the catalog implies (or the reason it has none), with the work's IPIs
+and song code."""
 
 from __future__ import annotations
 
-import dagster as dg
 import pytest
 from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_phase_status, get_track
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 
 pytestmark = pytest.mark.chromium
-PHASES = [playlist_tracks, spotify_track_metadata, spotify_credits, mlc_publisher_status]
 
 
 @pytest.fixture(params=["development"])
@@ -24,17 +18,12 @@ def tier(request) -> str:
     return request.param
 
 
-def test_publisher_status_equals_the_ground_truth(catalog, sandbox, resources, instance):
+def test_publisher_status_equals_the_ground_truth(catalog, enriched):
     for playlist in catalog.playlists:
-        instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist.id])
-        result = dg.materialize(
-            PHASES, partition_key=playlist.id, instance=instance, resources=resources
-        )
-        assert result.success
-        checks = {c.check_name for c in result.get_asset_check_evaluations()}
-        assert "mlc_work_coverage" in checks
+        checks = enriched.check_evaluations(playlist.id, ["mlc_publisher_status"])
+        assert "mlc_work_coverage" in {c.check_name for c in checks}
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     seen = set()
     with engine.connect() as conn:
         for track_id, expected in truth.items():
@@ -51,3 +40,4 @@ def test_publisher_status_equals_the_ground_truth(catalog, sandbox, resources, i
             ipis = [w.ipi for w in mlc.writers if w.ipi]
             assert row.ipi == (", ".join(dict.fromkeys(ipis)) or None)
     assert {"signed", "split"} <= seen
+    engine.dispose()

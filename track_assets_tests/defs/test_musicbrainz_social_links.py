@@ -1,6 +1,7 @@
-"""Phase 4 in real Dagster runs against the full sandbox: writers linked only to the artist the
-catalog says (never a namesake), links classified as the catalog says, each songwriter's
-lookups made once across playlists."""
+"""Phase 4 in real Dagster runs against the full sandbox (the shared enrichment, in which phase 4
+runs after phase 3: The MLC's IPIs and ISWC are evidence for it): writers linked only to the
+artist the catalog says (never a namesake), links classified as the catalog says, each
+songwriter's lookups made once across playlists (a rerun on a copy makes no request)."""
 
 from __future__ import annotations
 
@@ -15,23 +16,11 @@ from track_assets.db.repository import (
     songwriter_artist_ids,
 )
 from track_assets.db.tables import artists
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
 
 pytestmark = pytest.mark.chromium
-# Phase 4 runs after phase 3: The MLC's IPIs and ISWC are evidence for it.
-PHASES = [
-    playlist_tracks,
-    spotify_track_metadata,
-    spotify_credits,
-    mlc_publisher_status,
-    musicbrainz_social_links,
-]
 
 
 @pytest.fixture(params=["development"])
@@ -39,7 +28,7 @@ def tier(request) -> str:
     return request.param
 
 
-def materialize(instance, resources, playlist_id, assets=PHASES):
+def materialize(instance, resources, playlist_id, assets):
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
     result = dg.materialize(
         assets, partition_key=playlist_id, instance=instance, resources=resources
@@ -49,11 +38,10 @@ def materialize(instance, resources, playlist_id, assets=PHASES):
     return result.asset_materializations_for_node("musicbrainz_social_links")[0].metadata
 
 
-def test_writers_link_to_the_right_artists_once_and_links_are_classified(
-    catalog, sandbox, resources, instance
-):
+def test_writers_link_to_the_right_artists_and_links_are_classified(catalog, enriched):
     for playlist in catalog.playlists:
-        materialize(instance, resources, playlist.id)
+        checks = enriched.check_evaluations(playlist.id, ["musicbrainz_social_links"])
+        assert "writers_looked_up" in {c.check_name for c in checks}
     truth = ground_truth(catalog, catalog.reference_date)
     # Which artist each writer may be linked to: the one the catalog says on a track where
     # the writer is found; a writer never found anywhere must stay unlinked.
@@ -65,7 +53,7 @@ def test_writers_link_to_the_right_artists_once_and_links_are_classified(
             if link.mbid:
                 allowed[link.writer_name].add(link.mbid)
                 links_by_mbid[link.mbid] = link.links
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     linked = 0
     with engine.connect() as conn:
         mbids = dict(conn.execute(select(artists.c.id, artists.c.musicbrainz_id)).all())
@@ -90,6 +78,12 @@ def test_writers_link_to_the_right_artists_once_and_links_are_classified(
                     }
                     assert current == expected_links, mbids[artist_id]
     assert linked > 0
+    engine.dispose()
 
-    again = materialize(instance, resources, catalog.playlists[0].id, [musicbrainz_social_links])
+
+def test_once_every_playlist_is_enriched_a_rerun_looks_nobody_up_again(
+    catalog, sandbox, resources_on_a_copy, instance
+):
+    playlist_id = catalog.playlists[0].id
+    again = materialize(instance, resources_on_a_copy, playlist_id, [musicbrainz_social_links])
     assert again["requests_total"].value == 0

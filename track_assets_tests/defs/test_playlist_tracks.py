@@ -1,5 +1,6 @@
 """Phase 0 in real Dagster runs against the full sandbox: the right source serves each kind of
-playlist in each tier, and what is stored is what the catalog holds."""
+playlist in each tier (the fetches of the shared enrichment, and the database as they left it),
+and what is stored is what the catalog holds."""
 
 from __future__ import annotations
 
@@ -36,13 +37,11 @@ def materialize(instance, resources, playlist_id: str) -> dg.ExecuteInProcessRes
     )
 
 
-def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(
-    catalog, sandbox, tier, resources, instance
-):
-    engine = create_engine(resources["database"].url)
+def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(catalog, enriched, tier):
+    engine = create_engine(enriched.fetched_url)
     kinds = set()
     for playlist in catalog.playlists:
-        result = materialize(instance, resources, playlist.id)
+        result = enriched.fetches[playlist.id]
         assert result.success, playlist.id
         method = expected_method(catalog, playlist, tier)
         kinds.add((playlist.editorial, method))
@@ -80,6 +79,7 @@ def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(
         assert [c.check_name for c in checks if c.passed] == ["playlist_has_tracks"]
     web = "spotify_api" if tier == "extended" else "web_player"
     assert kinds == {(True, "chartmetric"), (False, "chartmetric"), (True, web), (False, web)}
+    engine.dispose()
 
 
 def test_an_unknown_playlist_fails_naming_the_playlist_and_each_answer(

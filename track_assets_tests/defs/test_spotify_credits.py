@@ -1,6 +1,6 @@
 """Phase 2 in real Dagster runs against the full sandbox (real Chromium): credits and play
-counts equal the ground truth, shared tracks cost nothing, and without SPOTIFY_SP_DC the
-credits are not applicable while play counts still come."""
+counts equal the ground truth and shared tracks cost nothing (the shared enrichment), and
+without SPOTIFY_SP_DC the credits are not applicable while play counts still come."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from track_assets.sandbox.catalog import ground_truth
 
 pytestmark = pytest.mark.chromium
 PHASES = [playlist_tracks, spotify_track_metadata, spotify_credits]
+PHASE_CHECKS = {"playlist_has_tracks", "isrc_coverage", "play_count_coverage"}
 
 
 @pytest.fixture(params=["development"])
@@ -33,7 +34,7 @@ def run(instance, resources, playlist_id, assets=PHASES) -> dict:
     )
     assert result.success
     checks = {check.check_name for check in result.get_asset_check_evaluations()}
-    assert checks == {"playlist_has_tracks", "isrc_coverage", "play_count_coverage"}
+    assert checks == PHASE_CHECKS
     return result.asset_materializations_for_node("spotify_credits")[0].metadata
 
 
@@ -49,18 +50,20 @@ def uri(artist_id):
 
 
 def test_credits_and_play_counts_equal_the_ground_truth_and_shared_tracks_cost_nothing(
-    catalog, sandbox, resources, instance, backend
+    catalog, enriched
 ):
     done: set[str] = set()
-    for playlist in catalog.playlists:
+    for playlist in catalog.playlists:  # enriched in this order
         tracks = {i.track_id for i in playlist.items if i.kind == "track"}
-        metadata = run(instance, resources, playlist.id)
+        checks = enriched.check_evaluations(playlist.id, [a.key.path[-1] for a in PHASES])
+        assert {check.check_name for check in checks} == PHASE_CHECKS
+        metadata = enriched.metadata(playlist.id, "spotify_credits")
         assert metadata["tracks_worked"].value == len(tracks - done), playlist.id
         if not tracks - done:
             assert metadata["requests_total"].value == 0
         done |= tracks
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     with engine.connect() as conn:
         for track_id, expected in truth.items():
             row = get_track(conn, track_id)
@@ -79,6 +82,7 @@ def test_credits_and_play_counts_equal_the_ground_truth_and_shared_tracks_cost_n
             assert all(c.songwriter_id is not None for c in writers)
             assert tuple(row.credits_source_names) == expected.credits.source_names
             assert get_phase_status(conn, track_id, "spotify_credits").status == "done"
+    engine.dispose()
 
 
 def test_without_a_login_cookie_credits_are_not_applicable_and_play_counts_still_come(

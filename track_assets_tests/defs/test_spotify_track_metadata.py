@@ -1,5 +1,6 @@
 """Phase 1 in real Dagster runs against the full sandbox: every field equals the catalog's
-ground truth for the tier, each with its source, and fresh tracks cost no request."""
+ground truth for the tier, each with its source (in the shared enrichment), and fresh tracks
+cost no request (a rerun on a copy of it)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,6 @@ from track_assets.sandbox.server import SandboxServer
 pytestmark = pytest.mark.chromium
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request) -> str:  # PostgreSQL is covered by the phase 0 and full-graph tests
-    return request.param
-
-
 def run(instance, resources, playlist_id, assets):
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
     result = dg.materialize(
@@ -40,13 +36,9 @@ def run(instance, resources, playlist_id, assets):
     return result
 
 
-def test_metadata_equals_the_ground_truth_of_the_tier_and_is_fetched_once(
-    catalog, sandbox, tier, resources, instance
-):
-    for playlist in catalog.playlists:
-        run(instance, resources, playlist.id, [playlist_tracks, spotify_track_metadata])
+def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(resources["database"].url)
+    engine = create_engine(enriched.url)
     expected_source = "spotify_api" if tier == "extended" else "web_player"
     with engine.connect() as conn:
         for track_id, expected in truth.items():
@@ -82,15 +74,22 @@ def test_metadata_equals_the_ground_truth_of_the_tier_and_is_fetched_once(
                 assert row.audio_features is None
             else:
                 assert popularity.reason is None
+    engine.dispose()
 
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the rerun is the same on PostgreSQL
+def test_once_every_playlist_is_enriched_a_rerun_makes_no_request(
+    catalog, sandbox, resources_on_a_copy, instance
+):
     # Everything is fresh now: a rerun of any playlist's phase 1 makes no request at all.
-    again = run(instance, resources, catalog.playlists[0].id, [spotify_track_metadata])
+    again = run(instance, resources_on_a_copy, catalog.playlists[0].id, [spotify_track_metadata])
     metadata = again.asset_materializations_for_node("spotify_track_metadata")[0].metadata
     assert metadata["tracks_worked"].value == 0
     assert metadata["requests_total"].value == 0
     assert metadata["cache_hits"].value == metadata["tracks"].value > 0
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # the lockout does not depend on the database
 def test_a_quota_lockout_fails_the_step_at_once_with_a_clear_message(
     catalog, sandbox_home, resources, instance
 ):

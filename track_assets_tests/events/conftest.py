@@ -24,8 +24,8 @@ def migrated_engine(url: str) -> Engine:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = migrated_engine(database_url)
+def engine(database_url: str, engine_at_head) -> Iterator[Engine]:
+    engine = engine_at_head(database_url)
     try:
         yield engine
     finally:
@@ -33,8 +33,8 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
-    engine = migrated_engine(sqlite_url)
+def sqlite_engine(sqlite_url: str, engine_at_head) -> Iterator[Engine]:
+    engine = engine_at_head(sqlite_url)
     try:
         yield engine
     finally:
@@ -42,8 +42,8 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    engine = migrated_engine(postgres_url)
+def pg_engine(postgres_url: str, engine_at_head) -> Iterator[Engine]:
+    engine = engine_at_head(postgres_url)
     try:
         yield engine
     finally:

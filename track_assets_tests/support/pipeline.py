@@ -1,10 +1,11 @@
-"""What the pipeline tests share: the phase assets in graph order, and the environment
-variables that would point a test away from its own sandbox and database."""
+"""What the pipeline tests share: the phase assets in graph order (and the enrichment job's),
+and the environment variables that would point a test away from its own sandbox and database."""
 
 from __future__ import annotations
 
 from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
 from track_assets.defs.assets.enriched_tracks import enriched_tracks
+from track_assets.defs.assets.enrichment_events import enrichment_events
 from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
@@ -23,6 +24,9 @@ PHASE_ASSETS = (
     chartmetric_analytics,
     enriched_tracks,
 )
+
+# What enrich_playlist_job materializes after the fetch job's phase 0: phases 1-7.
+ENRICHMENT_ASSETS = (*PHASE_ASSETS[1:], enrichment_events)
 
 # Unset in tests: credentials select real services, the others change where things go.
 OUTSIDE_VARIABLES = (
