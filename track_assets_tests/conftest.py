@@ -13,10 +13,8 @@ import dagster as dg
 import pytest
 from sqlalchemy.engine import Engine, make_url
 
-from track_assets.db.engine import make_engine
-from track_assets.db.migrate import upgrade_to_head
 from track_assets_tests.support.postgres import PostgresServer, start_postgres
-from track_assets_tests.support.schema import MigratedTemplate
+from track_assets_tests.support.schema import MigratedTemplate, migrated_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _database_numbers = itertools.count()
@@ -102,9 +100,7 @@ def engine_at_head(migrated_template, request) -> Callable[[str], Engine]:
         if make_url(url).get_backend_name() == "postgresql":
             postgres = request.getfixturevalue("postgres_server")
         migrated_template.copy_into(url, postgres)
-        engine = make_engine(url)
-        upgrade_to_head(engine)
-        return engine
+        return migrated_engine(url)
 
     return at_head
 

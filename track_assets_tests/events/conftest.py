@@ -9,18 +9,10 @@ from collections.abc import Iterator, Sequence
 import pytest
 from sqlalchemy.engine import Engine
 
-from track_assets.db.engine import make_engine
-from track_assets.db.migrate import upgrade_to_head
 from track_assets.db.notify import notify_events
 from track_assets.db.records import ActivityEntry
 from track_assets.db.repository.activity import activity_since, append_activity
 from track_assets.events import EventFeed, FeedAddress
-
-
-def migrated_engine(url: str) -> Engine:
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    return engine
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from track_assets.db.notify import (
     wait_for_ids,
 )
 from track_assets.db.repository.activity import append_activity
-from track_assets_tests.events.conftest import migrated_engine
+from track_assets_tests.support.schema import migrated_engine
 
 
 def collect_ids(listener, count: int, timeout: float = 10) -> list[int]:

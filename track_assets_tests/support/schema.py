@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from track_assets.db.engine import make_engine
 from track_assets.db.migrate import upgrade_to_head
@@ -47,9 +47,12 @@ class MigratedTemplate:
         return self._postgres[postgres.port]
 
 
-def _migrate(url: str) -> None:
+def migrated_engine(url: str) -> Engine:
+    """An engine on the database at `url`, brought to the schema's head."""
     engine = make_engine(url)
-    try:
-        upgrade_to_head(engine)
-    finally:
-        engine.dispose()
+    upgrade_to_head(engine)
+    return engine
+
+
+def _migrate(url: str) -> None:
+    migrated_engine(url).dispose()
