@@ -21,8 +21,11 @@ def parse_sandbox_date(text: str, source: str = SANDBOX_DATE_VARIABLE) -> date:
 class SandboxClock:
     """Emulated date and time (UTC). Pinned to a date, or following the real date when not.
 
-    `now()` is the pinned date combined with the real time of day, so a pinned sandbox still
-    sees time pass within the day. Thread-safe.
+    A pinned clock starts at the pinned date and the real time of day at which it was pinned,
+    then runs at real speed, but never past the end of the pinned day: time stands still at
+    23:59:59.999999 rather than roll into a day nobody pinned. So emulated time never goes back
+    (a pin on the date combined with the real time of day would jump back a whole day when the
+    real clock passes midnight). Thread-safe.
     """
 
     def __init__(
@@ -31,8 +34,11 @@ class SandboxClock:
         real_now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._lock = threading.Lock()
-        self._pinned = pinned
         self._real_now = real_now
+        self._pinned: date | None = None
+        self._offset = timedelta(0)  # emulated now - real now, while pinned
+        if pinned is not None:
+            self.set_date(pinned)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], default: date | None = None) -> SandboxClock:
@@ -56,9 +62,11 @@ class SandboxClock:
         real = self._real_now().astimezone(UTC)
         with self._lock:
             pinned = self._pinned
+            offset = self._offset
         if pinned is None:
             return real
-        return datetime.combine(pinned, real.timetz())
+        end_of_day = datetime.combine(pinned, time.max, tzinfo=UTC)
+        return min(real + offset, end_of_day)
 
     def seconds_until_tomorrow(self) -> float:
         """Real seconds left in the emulated day (for quota Retry-After values)."""
@@ -67,8 +75,10 @@ class SandboxClock:
         return (midnight - now).total_seconds()
 
     def set_date(self, day: date) -> None:
+        real = self._real_now().astimezone(UTC)
         with self._lock:
             self._pinned = day
+            self._offset = datetime.combine(day, real.timetz()) - real
 
     def advance_days(self, days: int) -> date:
         """Pin the clock `days` after the current emulated date (negative goes back)."""

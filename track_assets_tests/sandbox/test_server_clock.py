@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -23,6 +23,26 @@ def test_the_clock_follows_the_real_date_until_pinned():
     assert clock.seconds_until_tomorrow() == pytest.approx(90 * 60)
     clock.follow_real_date()
     assert clock.today() == date(2026, 8, 23)
+
+
+def test_a_pinned_clock_never_goes_back_when_the_real_clock_passes_midnight():
+    real = [REAL]  # 22:30
+    clock = SandboxClock(date(2025, 1, 31), real_now=lambda: real[0])
+    seen = []
+    for minutes in (0, 60, 89, 91, 24 * 60):  # past the real midnight, and a day later
+        real[0] = REAL + timedelta(minutes=minutes)
+        seen.append(clock.now())
+    end_of_day = datetime(2025, 1, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert seen == [
+        datetime(2025, 1, 31, 22, 30, tzinfo=UTC),
+        datetime(2025, 1, 31, 23, 30, tzinfo=UTC),
+        datetime(2025, 1, 31, 23, 59, tzinfo=UTC),
+        end_of_day,  # time stands still at the end of the pinned day
+        end_of_day,
+    ]
+    assert clock.today() == date(2025, 1, 31)
+    assert clock.advance_days(1) == date(2025, 2, 1)
+    assert clock.now() == datetime(2025, 2, 1, 22, 30, tzinfo=UTC)  # on from the real time
 
 
 def test_the_date_comes_from_the_environment_unless_options_pin_it():
