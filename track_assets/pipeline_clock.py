@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from track_assets.services.http.tls import tls_context
 from track_assets.settings import SandboxNotRunning, Settings, load_settings, read_sandbox_runtime
 
 CLOCK_TIMEOUT_SECONDS = 5.0
@@ -29,7 +30,9 @@ def pipeline_now(settings: Settings | None = None) -> datetime:
             "`track-assets sandbox serve`."
         )
     try:
-        response = httpx.get(f"{admin.rstrip('/')}/clock", timeout=CLOCK_TIMEOUT_SECONDS)
+        response = httpx.get(
+            f"{admin.rstrip('/')}/clock", timeout=CLOCK_TIMEOUT_SECONDS, verify=tls_context()
+        )
         response.raise_for_status()
         now = datetime.fromisoformat(response.json()["now"])
     except (httpx.HTTPError, KeyError, ValueError) as error:

@@ -11,6 +11,7 @@ from track_assets.services.http.errors import (
 )
 from track_assets.services.http.rate_limit import FileRateLimiter, NullRateLimiter, RateLimiter
 from track_assets.services.http.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from track_assets.services.http.tls import tls_context
 from track_assets.services.http.tokens import TokenCache
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "Unauthorized",
     "parse_retry_after",
     "snapshot_delta",
+    "tls_context",
 ]

@@ -14,6 +14,7 @@ from track_assets.services.http.counters import RequestCounters
 from track_assets.services.http.errors import RetryAfterTooLong, ServiceUnavailable, Unauthorized
 from track_assets.services.http.rate_limit import NullRateLimiter, RateLimiter
 from track_assets.services.http.retry import RetryPolicy, parse_retry_after
+from track_assets.services.http.tls import tls_context
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -62,7 +63,11 @@ class ServiceHttpClient:
         self._rng = rng if rng is not None else random.Random()
         self._retry_after = retry_after or retry_after_header
         self._http = httpx.Client(
-            base_url=base_url, timeout=timeout, headers=headers, transport=transport
+            base_url=base_url,
+            timeout=timeout,
+            headers=headers,
+            transport=transport,
+            verify=tls_context(),
         )
 
     def get(self, path: str, *, endpoint: str | None = None, **httpx_kwargs: Any) -> httpx.Response:
