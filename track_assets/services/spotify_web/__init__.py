@@ -6,6 +6,7 @@ from track_assets.services.spotify_web.browser import (
     DEFAULT_CHROMIUM,
     BrowserUnavailable,
     WebPlayerBrowser,
+    process_browser,
 )
 from track_assets.services.spotify_web.client import MODES, SpotifyWebClient
 from track_assets.services.spotify_web.models import (
@@ -57,4 +58,5 @@ __all__ = [
     "WebPlayerRequestFailed",
     "WebPlaylist",
     "WebPlaylistItem",
+    "process_browser",
 ]

@@ -2,12 +2,14 @@
 
 One `WebPlayerBrowser` is started once per use (a context manager) and may serve several clients
 and threads at once: coroutines are submitted to its loop with `run()`. Playwright is imported
-only when the browser starts.
+only when the browser starts. `process_browser()` is the one a process shares: launching Chromium
+costs about a second, and each client works in a context of its own (own cookies and cache).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import threading
@@ -150,6 +152,12 @@ class WebPlayerBrowser:
     ) -> None:
         self.close()
 
+    @property
+    def running(self) -> bool:
+        """Started, not closed, and Chromium still connected."""
+        browser = self._browser
+        return browser is not None and browser.is_connected()
+
     # -- use ---------------------------------------------------------------------------------
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
@@ -185,6 +193,34 @@ class WebPlayerBrowser:
                 ]
             )
         return context
+
+
+_process_browsers: dict[tuple[int, str], WebPlayerBrowser] = {}
+_process_browsers_lock = threading.Lock()
+
+
+def process_browser(executable_path: str = DEFAULT_CHROMIUM) -> WebPlayerBrowser:
+    """This process's running Chromium at `executable_path`: started on first use (again if it
+    died), closed when the process exits. The key holds the pid, so a forked child starts its own."""
+    key = (os.getpid(), executable_path)
+    with _process_browsers_lock:
+        browser = _process_browsers.get(key)
+        if browser is None or not browser.running:
+            if browser is not None:
+                browser.close()
+            elif not _process_browsers:
+                atexit.register(_close_process_browsers)
+            browser = WebPlayerBrowser(executable_path)
+            _process_browsers[key] = browser
+        return browser.start()
+
+
+def _close_process_browsers() -> None:
+    with _process_browsers_lock:
+        mine = [key for key in _process_browsers if key[0] == os.getpid()]
+        browsers = [_process_browsers.pop(key) for key in mine]
+    for browser in browsers:
+        browser.close()
 
 
 def _run_loop(loop: asyncio.AbstractEventLoop) -> None:

@@ -8,7 +8,6 @@ sp_dc cookie differ.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Literal
@@ -25,6 +24,7 @@ from track_assets.services.spotify_web.browser import (
     DEFAULT_CHROMIUM,
     WebPlayerBrowser,
     WebPlayerSite,
+    process_browser,
 )
 from track_assets.services.spotify_web.models import (
     AlbumPlayCounts,
@@ -93,9 +93,7 @@ class SpotifyWebClient:
         self.sp_dc = sp_dc or None
         self.counters = counters if counters is not None else RequestCounters()
         self._shared_browser = browser
-        self._own_browser: WebPlayerBrowser | None = None
         self._chromium_path = chromium_path
-        self._lock = threading.Lock()
         self._site = WebPlayerSite(self._browser, base_urls["base"], self.sp_dc, self.counters)
         policy = retry_policy or RetryPolicy()
         self._reader: SessionReader | PageReader
@@ -122,10 +120,7 @@ class SpotifyWebClient:
     def _browser(self) -> WebPlayerBrowser:
         if self._shared_browser is not None:
             return self._shared_browser
-        with self._lock:
-            if self._own_browser is None:
-                self._own_browser = WebPlayerBrowser(self._chromium_path).start()
-            return self._own_browser
+        return process_browser(self._chromium_path)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -170,14 +165,11 @@ class SpotifyWebClient:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Closes this client's pages and browser context; the browser stays for the next client."""
         try:
             self._reader.close()
-            self._site.close()
         finally:
-            with self._lock:
-                browser, self._own_browser = self._own_browser, None
-            if browser is not None:
-                browser.close()
+            self._site.close()
 
     def __enter__(self) -> SpotifyWebClient:
         return self

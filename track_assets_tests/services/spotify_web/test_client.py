@@ -29,6 +29,7 @@ from track_assets.services.spotify_web import (
     WebPlayerBrowser,
     WebPlayerLoginRejected,
     page_mode,
+    process_browser,
 )
 from track_assets_tests.services.spotify_web.conftest import ClientFactory, client_on, web_sandbox
 
@@ -430,6 +431,35 @@ def test_browser_is_closed_even_when_its_user_fails() -> None:
         raise RuntimeError("boom")
     with pytest.raises(RuntimeError, match="not running"):
         browser.run(_answer())
+
+
+def test_clients_given_no_browser_share_the_process_one_each_with_its_own_login(
+    sandbox: SandboxServer, truth: dict[str, ExpectedTrack]
+) -> None:
+    track_id = next(t for t in truth if truth[t].credits.writers)
+    urls = sandbox.urls[SERVICE]
+    logged_in = SpotifyWebClient(urls, sp_dc=sandbox.credentials(SERVICE)["SPOTIFY_SP_DC"])
+    anonymous = SpotifyWebClient(urls)
+    with logged_in, anonymous:
+        credits = logged_in.track_credits([track_id])[track_id]
+        assert isinstance(credits, TrackCredits)
+        assert anonymous.track_credits([track_id])[track_id].reason is (
+            CreditsUnavailableReason.NO_SP_DC
+        )
+        assert anonymous.track_play_counts([track_id]) == {track_id: truth[track_id].play_count}
+        browser = process_browser()
+    assert browser.running  # closing a client leaves the process's browser for the next one
+    with SpotifyWebClient(urls) as again:
+        assert again.track_play_counts([track_id]) == {track_id: truth[track_id].play_count}
+        assert process_browser() is browser
+
+
+def test_the_process_browser_is_replaced_when_it_has_died() -> None:
+    browser = process_browser()
+    browser.close()  # as when Chromium crashes
+    replacement = process_browser()
+    assert replacement is not browser and replacement.running
+    assert replacement.run(_answer(), timeout=10) == 42
 
 
 def test_missing_chromium_is_reported_with_the_fix() -> None:
