@@ -17,7 +17,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from urllib.parse import quote_plus
 
-from track_assets.sandbox.catalog.names import normalise_name
+from track_assets.sandbox.catalog.names import name_tokens, normalise_name
 
 FORMAT_VERSION = 1
 
@@ -628,6 +628,8 @@ class Catalog:
     mb_works_by_writer: Mapping[str, tuple[MbWork, ...]] = field(
         init=False, repr=False, compare=False
     )
+    # Each work's title as `name_tokens` gives it, in `mb_works` order (the work search's words).
+    mb_work_title_tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
     # Chartmetric
     cm_tracks_by_id: Mapping[int, ChartmetricTrack] = field(init=False, repr=False, compare=False)
     chartmetric_ids_by_isrc: Mapping[str, tuple[int, ...]] = field(
@@ -685,6 +687,7 @@ class Catalog:
             "mb_works_by_writer",
             _group((rel.artist_mbid, w) for w in self.mb_works for rel in w.writers),
         )
+        put(self, "mb_work_title_tokens", tuple(name_tokens(w.title) for w in self.mb_works))
         put(self, "cm_tracks_by_id", _index((t.id, t) for t in self.cm_tracks))
         put(
             self,

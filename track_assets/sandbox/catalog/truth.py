@@ -563,8 +563,9 @@ def _works_titled(catalog: Catalog, title: str) -> int:
     """How many MusicBrainz works the work search finds for this title: its words in a row."""
     words = name_tokens(normalise_title(title))
     count = 0
-    for work in catalog.mb_works:
-        have = name_tokens(work.title)
+    for have in catalog.mb_work_title_tokens:
+        if words and words[0] not in have:  # cheap and common: no match can start anywhere
+            continue
         if any(have[i : i + len(words)] == words for i in range(len(have) - len(words) + 1)):
             count += 1
     return count
