@@ -70,23 +70,8 @@ mutation ($asset: [String!]!) {
   }
 }
 """
-INSTANCE_YAML = """\
-telemetry:
-  enabled: false
-storage:
-  postgres:
-    postgres_url: {url}
-concurrency:
-  runs:
-    max_concurrent_runs: 4
-    tag_concurrency_limits:
-      - key: dagster/partition
-        value:
-          applyLimitPerUniqueValue: true
-        limit: 1
-  pools:
-    default_limit: 1
-"""
+# The shipped PostgreSQL instance file, its storage URL given by DAGSTER_PG_URL.
+INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster_home" / "postgres" / "dagster.yaml"
 
 
 @dataclass
@@ -111,7 +96,7 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
     home.mkdir()
     dagster_url = postgres_server.create_database("e2e_dagster")
     database_url = postgres_server.create_database("e2e_track_assets")
-    (home / "dagster.yaml").write_text(INSTANCE_YAML.format(url=dagster_url))
+    shutil.copyfile(INSTANCE_YAML, home / "dagster.yaml")
     # The smallest demo catalog: the services keep their real client-side limits here (about one
     # request a second to Chartmetric and MusicBrainz), so each track costs seconds.
     catalog = load_catalog(generate_catalog(seed=11, playlists=4, tracks=20))
@@ -122,6 +107,7 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
     env = {k: v for k, v in os.environ.items() if k not in OUTSIDE_VARIABLES}
     env |= {
         "DAGSTER_HOME": str(home),
+        "DAGSTER_PG_URL": dagster_url,
         "TRACK_ASSETS_DATABASE_URL": database_url,
         "TRACK_ASSETS_NIGHTLY_CRON": "* * * * *",
         "TRACK_ASSETS_EXPORT_DIR": str(root / "exports"),
@@ -131,10 +117,12 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
     )
     port = free_port()
     with (
+        pytest.MonkeyPatch.context() as patch,  # for the instance this process opens
         SandboxServer(all_emulators(), catalog, options, runtime_dir=home) as sandbox,
         open(root / "dagster-dev.log", "wb") as log,
         dagster_dev(port, env, stderr=log) as process,
     ):
+        patch.setenv("DAGSTER_PG_URL", dagster_url)
         deployment = Deployment(
             home,
             env,
