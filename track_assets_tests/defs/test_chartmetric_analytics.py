@@ -5,10 +5,10 @@ not a failure."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import field_provenance_for, get_phase_status, get_track
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 
@@ -23,9 +23,8 @@ def test_chartmetric_findings_equal_the_ground_truth(catalog, enriched):
         metadata = enriched.metadata(playlist.id, "chartmetric_analytics")
         assert metadata["streams_not_in_plan"].value == metadata["statuses"].value.get("done", 0)
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(enriched.url)
     cases = set()
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         for track_id, expected in truth.items():
             row = get_track(conn, track_id)
             cm = expected.chartmetric
@@ -45,4 +44,3 @@ def test_chartmetric_findings_equal_the_ground_truth(catalog, enriched):
             assert provenance["chartmetric_velocity"].reason == "not_in_plan"
             assert provenance["track_stage"].reason == "not_provided_for_tracks"
     assert {"isrc", "spotify_id", "no_isrc", "not_found"} <= cases
-    engine.dispose()

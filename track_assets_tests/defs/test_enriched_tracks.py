@@ -5,10 +5,10 @@ ends consolidated and complete, with its snapshot."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_track, metric_history
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.database import connection
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = pytest.mark.chromium
@@ -27,8 +27,7 @@ def test_the_fetch_and_the_enrichment_enrich_a_playlist_completely(catalog, enri
     tracks = {i.track_id for i in playlist.items if i.kind == "track"}
     assert metadata["statuses"].value == {"complete": len(tracks)}
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(enriched.url)
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         for track_id in tracks:
             row = get_track(conn, track_id)
             expected = truth[track_id]
@@ -38,4 +37,3 @@ def test_the_fetch_and_the_enrichment_enrich_a_playlist_completely(catalog, enri
             assert row.enrichment_status == "complete"
             [snapshot] = metric_history(conn, track_id, source="pipeline")
             assert snapshot.spotify_streams == expected.play_count
-    engine.dispose()

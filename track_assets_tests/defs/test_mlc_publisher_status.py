@@ -5,10 +5,10 @@ and song code."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_phase_status, get_track
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 
@@ -23,9 +23,8 @@ def test_publisher_status_equals_the_ground_truth(catalog, enriched):
         checks = enriched.check_evaluations(playlist.id, ["mlc_publisher_status"])
         assert "mlc_work_coverage" in {c.check_name for c in checks}
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(enriched.url)
     seen = set()
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         for track_id, expected in truth.items():
             mlc = expected.mlc
             row = get_track(conn, track_id)
@@ -40,4 +39,3 @@ def test_publisher_status_equals_the_ground_truth(catalog, enriched):
             ipis = [w.ipi for w in mlc.writers if w.ipi]
             assert row.ipi == (", ".join(dict.fromkeys(ipis)) or None)
     assert {"signed", "split"} <= seen
-    engine.dispose()

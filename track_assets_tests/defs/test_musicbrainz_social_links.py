@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dagster as dg
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from track_assets.db.repository import (
     get_phase_status,
@@ -19,6 +19,7 @@ from track_assets.db.tables import artists
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 
@@ -53,9 +54,8 @@ def test_writers_link_to_the_right_artists_and_links_are_classified(catalog, enr
             if link.mbid:
                 allowed[link.writer_name].add(link.mbid)
                 links_by_mbid[link.mbid] = link.links
-    engine = create_engine(enriched.url)
     linked = 0
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         mbids = dict(conn.execute(select(artists.c.id, artists.c.musicbrainz_id)).all())
         for track_id, expected in truth.items():
             assert get_phase_status(conn, track_id, "musicbrainz_social_links") is not None
@@ -78,7 +78,6 @@ def test_writers_link_to_the_right_artists_and_links_are_classified(catalog, enr
                     }
                     assert current == expected_links, mbids[artist_id]
     assert linked > 0
-    engine.dispose()
 
 
 def test_once_every_playlist_is_enriched_a_rerun_looks_nobody_up_again(

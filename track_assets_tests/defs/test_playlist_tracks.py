@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dagster as dg
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import (
     get_playlist,
@@ -16,6 +15,7 @@ from track_assets.db.repository import (
 )
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 
@@ -38,7 +38,6 @@ def materialize(instance, resources, playlist_id: str) -> dg.ExecuteInProcessRes
 
 
 def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(catalog, enriched, tier):
-    engine = create_engine(enriched.fetched_url)
     kinds = set()
     for playlist in catalog.playlists:
         result = enriched.fetches[playlist.id]
@@ -47,7 +46,7 @@ def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(catalog,
         kinds.add((playlist.editorial, method))
         metadata = result.asset_materializations_for_node("playlist_tracks")[0].metadata
         assert metadata["fetch_method"].value == method, playlist.id
-        with engine.connect() as conn:
+        with connection(enriched.fetched_url) as conn:
             fetch = latest_playlist_fetch(conn, playlist.id)
             members = [m.track_id for m in playlist_memberships(conn, playlist.id)]
             stored = get_track(conn, members[0])
@@ -79,7 +78,6 @@ def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(catalog,
         assert [c.check_name for c in checks if c.passed] == ["playlist_has_tracks"]
     web = "spotify_api" if tier == "extended" else "web_player"
     assert kinds == {(True, "chartmetric"), (False, "chartmetric"), (True, web), (False, web)}
-    engine.dispose()
 
 
 def test_an_unknown_playlist_fails_naming_the_playlist_and_each_answer(
@@ -93,6 +91,5 @@ def test_an_unknown_playlist_fails_naming_the_playlist_and_each_answer(
     assert unknown in message
     assert "chartmetric: does not track this playlist" in message
     assert "web_player: no such public playlist" in message
-    engine = create_engine(resources["database"].url)
-    with engine.connect() as conn:
+    with connection(resources["database"].url) as conn:
         assert latest_playlist_fetch(conn, unknown).status == "failed"

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from track_assets.cli import main
 from track_assets.db.tables import artist_songwriters, artists, songwriters, track_credits
@@ -23,6 +23,7 @@ from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwrite
 from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.names import name_tokens
 from track_assets.sandbox.catalog.truth import Tier
+from track_assets_tests.support.database import connection
 from track_assets_tests.support.exports import load_export
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
@@ -147,8 +148,7 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
     metadata = result.asset_materializations_for_node("songwriter_leads")[0].metadata
 
     url = resources["database"].url
-    engine = create_engine(url)
-    with engine.connect() as conn:
+    with connection(url) as conn:
         credit_writers = {
             (row.track_id, row.name): row.songwriter_id
             for row in conn.execute(
@@ -167,7 +167,6 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
             linked.setdefault(songwriter_id, set()).add(mbid)
         known_mbids = set(conn.execute(select(artists.c.musicbrainz_id)).scalars())
         leads = compute_songwriter_leads(conn)
-    engine.dispose()
 
     expected = expected_leads(catalog, credit_writers, linked)
     assert expected, "the catalog gives no lead: the test would prove nothing"

@@ -8,7 +8,6 @@ import json
 
 import dagster as dg
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import get_phase_status, get_track, list_track_credits
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
@@ -16,6 +15,7 @@ from track_assets.defs.assets.spotify_credits import spotify_credits
 from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import ground_truth
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 PHASES = [playlist_tracks, spotify_track_metadata, spotify_credits]
@@ -63,8 +63,7 @@ def test_credits_and_play_counts_equal_the_ground_truth_and_shared_tracks_cost_n
             assert metadata["requests_total"].value == 0
         done |= tracks
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(enriched.url)
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         for track_id, expected in truth.items():
             row = get_track(conn, track_id)
             assert row.spotify_streams == expected.play_count, track_id
@@ -82,7 +81,6 @@ def test_credits_and_play_counts_equal_the_ground_truth_and_shared_tracks_cost_n
             assert all(c.songwriter_id is not None for c in writers)
             assert tuple(row.credits_source_names) == expected.credits.source_names
             assert get_phase_status(conn, track_id, "spotify_credits").status == "done"
-    engine.dispose()
 
 
 def test_without_a_login_cookie_credits_are_not_applicable_and_play_counts_still_come(
@@ -102,8 +100,7 @@ def test_without_a_login_cookie_credits_are_not_applicable_and_play_counts_still
         if "credits" in endpoint.lower()
     ]
     assert credit_requests == []
-    engine = create_engine(resources["database"].url)
     track_id = next(i.track_id for i in playlist.items if i.kind == "track")
-    with engine.connect() as conn:
+    with connection(resources["database"].url) as conn:
         status = get_phase_status(conn, track_id, "spotify_credits")
         assert (status.status, status.reason) == ("not_applicable", "no_sp_dc")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dagster as dg
 import pytest
-from sqlalchemy import create_engine
 
 from track_assets.db.repository import (
     field_provenance_for,
@@ -23,6 +22,7 @@ from track_assets.sandbox.catalog.truth import Tier
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
+from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
 
@@ -38,9 +38,8 @@ def run(instance, resources, playlist_id, assets):
 
 def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
     truth = ground_truth(catalog, catalog.reference_date)
-    engine = create_engine(enriched.url)
     expected_source = "spotify_api" if tier == "extended" else "web_player"
-    with engine.connect() as conn:
+    with connection(enriched.url) as conn:
         for track_id, expected in truth.items():
             meta = expected.metadata[Tier(tier)]
             row = get_track(conn, track_id)
@@ -74,7 +73,6 @@ def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
                 assert row.audio_features is None
             else:
                 assert popularity.reason is None
-    engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the rerun is the same on PostgreSQL
