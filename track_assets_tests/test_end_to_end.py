@@ -36,7 +36,9 @@ from track_assets_tests.support.dagster_dev import dagster_dev
 from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 from track_assets_tests.support.postgres import PostgresServer, free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.chromium]
+# The waits below carry their own deadlines and say what they waited for; pytest-timeout's default
+# (300 s, a test's setup included) would cut the first day's off first on a loaded machine.
+pytestmark = [pytest.mark.slow, pytest.mark.chromium, pytest.mark.timeout(900)]
 
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
