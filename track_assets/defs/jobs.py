@@ -26,7 +26,7 @@ songwriter_leads_job = dg.define_asset_job(
 
 # Every job's steps (the UI's asset runs and backfills too) fork from a server that has imported
 # the code location once, instead of each starting Python and importing Dagster and the project
-# again: an enrichment run of a 5-track playlist went from 84 s to 68 s here (docs/facts.md).
+# again (measured in docs/facts.md, "Step launch").
 step_executor = dg.multiprocess_executor.configured(
     {"start_method": {"forkserver": {"preload_modules": ["track_assets.definitions"]}}},
     name="forkserver_multiprocess_executor",
