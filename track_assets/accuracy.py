@@ -412,16 +412,15 @@ def relaxed_resources(database_url: str) -> dict:
         SpotifyWebResource,
         WebhookResource,
     )
+    from track_assets.sandbox.client_limits import RELAXED_LIMITS
 
-    relaxed = {"max_requests": 1000, "per_seconds": 1.0}
     return {
         "database": DatabaseResource(url=database_url),
-        "chartmetric": ChartmetricResource(**relaxed),
-        "spotify_api": SpotifyApiResource(**relaxed),
-        "spotify_web": SpotifyWebResource(**relaxed),
-        "mlc": MlcResource(**relaxed),
-        # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
-        "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
+        "chartmetric": ChartmetricResource(**RELAXED_LIMITS["chartmetric"]),
+        "spotify_api": SpotifyApiResource(**RELAXED_LIMITS["spotify_api"]),
+        "spotify_web": SpotifyWebResource(**RELAXED_LIMITS["spotify_web"]),
+        "mlc": MlcResource(**RELAXED_LIMITS["mlc"]),
+        "musicbrainz": MusicBrainzResource(**RELAXED_LIMITS["musicbrainz"]),
         "freshness": FreshnessResource(),
         "exports": ExportsResource(),
         "webhook": WebhookResource(),

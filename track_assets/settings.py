@@ -57,6 +57,7 @@ class ServiceSettings:
 
 @dataclass(frozen=True)
 class _ServiceSpec:
+    prefix: str  # of its rate-limit variables: <prefix>_MAX_REQUESTS, <prefix>_PER_SECONDS
     fields: dict[str, str]  # resource field -> variable, for credentials and selectors
     selectors: tuple[str, ...]  # fields: any of these set -> the real service
     required: tuple[str, ...]  # fields needed for the real service
@@ -68,12 +69,22 @@ class _ServiceSpec:
         return {
             **self.fields,
             **{f"{key}_url": variable for key, (variable, _) in self.urls.items()},
+            **self.rate_limit_variables(),
             "sandbox": SANDBOX_VARIABLE,
+        }
+
+    def rate_limit_variables(self) -> dict[str, str]:
+        """The client-side limit (max_requests per per_seconds), for an account whose plan allows
+        more than the resource's default, or a private mirror."""
+        return {
+            "max_requests": f"{self.prefix}_MAX_REQUESTS",
+            "per_seconds": f"{self.prefix}_PER_SECONDS",
         }
 
 
 _SERVICES: dict[str, _ServiceSpec] = {
     "spotify_api": _ServiceSpec(
+        prefix="SPOTIFY_API",
         fields={
             "client_id": "SPOTIFY_CLIENT_ID",
             "client_secret": "SPOTIFY_CLIENT_SECRET",
@@ -90,6 +101,7 @@ _SERVICES: dict[str, _ServiceSpec] = {
     # Play counts work with an anonymous token; only the credits need the sp_dc login cookie,
     # so real Spotify API credentials alone also select the real web player.
     "spotify_web": _ServiceSpec(
+        prefix="SPOTIFY_WEB",
         fields={"sp_dc": "SPOTIFY_SP_DC", "api_client_id": "SPOTIFY_CLIENT_ID"},
         selectors=("sp_dc", "api_client_id"),
         required=(),
@@ -101,6 +113,7 @@ _SERVICES: dict[str, _ServiceSpec] = {
         },
     ),
     "chartmetric": _ServiceSpec(
+        prefix="CHARTMETRIC",
         fields={"refresh_token": "CHARTMETRIC_REFRESH_TOKEN"},
         selectors=("refresh_token",),
         required=("refresh_token",),
@@ -108,6 +121,7 @@ _SERVICES: dict[str, _ServiceSpec] = {
         urls={"base": ("CHARTMETRIC_BASE_URL", "https://api.chartmetric.com")},
     ),
     "mlc": _ServiceSpec(
+        prefix="MLC",
         fields={"username": "MLC_USERNAME", "password": "MLC_PASSWORD"},
         selectors=("username", "password"),
         required=("username", "password"),
@@ -117,6 +131,7 @@ _SERVICES: dict[str, _ServiceSpec] = {
     # MusicBrainz has no credentials but requires a contact in the User-Agent:
     # setting MUSICBRAINZ_CONTACT is what opts into the real server.
     "musicbrainz": _ServiceSpec(
+        prefix="MUSICBRAINZ",
         fields={"contact": "MUSICBRAINZ_CONTACT"},
         selectors=("contact",),
         required=("contact",),
@@ -316,6 +331,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     volatile_hours = positive_number(
         env.get(VOLATILE_TTL_VARIABLE), VOLATILE_TTL_VARIABLE, DEFAULT_VOLATILE_TTL_HOURS
     )
+    _check_rate_limits(env)
     return Settings(
         dagster_home=home,
         database_url=env.get(DATABASE_URL_VARIABLE) or default_database_url(home),
@@ -329,6 +345,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
     )
+
+
+def _check_rate_limits(env: Mapping[str, str]) -> None:
+    """Each service's limit variables, when set: a whole number of requests per a window > 0."""
+    for spec in _SERVICES.values():
+        variables = spec.rate_limit_variables()
+        positive_integer(env.get(variables["max_requests"]), variables["max_requests"], 1)
+        positive_number(env.get(variables["per_seconds"]), variables["per_seconds"], 1.0)
 
 
 def nightly_cron(environ: Mapping[str, str] | None = None) -> str:
@@ -395,3 +419,11 @@ def positive_number(raw: str | float | None, name: str, default: float) -> float
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive (got {raw})")
     return value
+
+
+def positive_integer(raw: str | int | None, name: str, default: int) -> int:
+    """`raw` as a whole number > 0 (blank: `default`); `name` says where the value came from."""
+    value = positive_number(raw, name, default)
+    if value != int(value):
+        raise ConfigurationError(f"{name} must be a whole number (got {raw})")
+    return int(value)

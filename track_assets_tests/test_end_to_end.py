@@ -29,6 +29,7 @@ from track_assets.db.repository import get_track, metric_history, playlist_track
 from track_assets.db.tables import activity_log, phase_runs
 from track_assets.sandbox.catalog import Catalog, generate_catalog, ground_truth, load_catalog
 from track_assets.sandbox.catalog.timeseries import play_count_on
+from track_assets.sandbox.client_limits import relaxed_limit_environment
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
@@ -99,8 +100,8 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
     dagster_url = postgres_server.create_database("e2e_dagster")
     database_url = postgres_server.create_database("e2e_track_assets")
     shutil.copyfile(INSTANCE_YAML, home / "dagster.yaml")
-    # The smallest demo catalog: the services keep their real client-side limits here (about one
-    # request a second to Chartmetric and MusicBrainz), so each track costs seconds.
+    # The smallest demo catalog; the emulators' limits are off and the clients' relaxed through
+    # the variables a deployment sets for its plans (the limits have tests of their own).
     catalog = load_catalog(generate_catalog(seed=11, playlists=4, tracks=20))
     playlist = min(
         (p for p in catalog.playlists if not p.editorial),
@@ -113,6 +114,7 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
         "TRACK_ASSETS_DATABASE_URL": database_url,
         "TRACK_ASSETS_NIGHTLY_CRON": "* * * * *",
         "TRACK_ASSETS_EXPORT_DIR": str(root / "exports"),
+        **relaxed_limit_environment(),
     }
     options = SandboxOptions(
         seed=1, tier="development", rate_limits="off", date=catalog.reference_date

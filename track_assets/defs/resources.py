@@ -356,35 +356,32 @@ def resources() -> dg.Definitions:
     load_settings()  # a malformed variable fails the load here, with one line naming it
     return dg.Definitions(
         resources={
-            "database": DatabaseResource(**_environment_bindings("database")),
-            "freshness": FreshnessResource(**_environment_numbers("freshness")),
-            "exports": ExportsResource(**_environment_bindings("exports")),
-            "webhook": WebhookResource(**_environment_bindings("webhook")),
-            "spotify_api": SpotifyApiResource(**_environment_bindings("spotify_api")),
-            "spotify_web": SpotifyWebResource(**_environment_bindings("spotify_web")),
-            "chartmetric": ChartmetricResource(**_environment_bindings("chartmetric")),
-            "mlc": MlcResource(**_environment_bindings("mlc")),
-            "musicbrainz": MusicBrainzResource(**_environment_bindings("musicbrainz")),
+            key: resource(**_environment_bindings(resource, key))
+            for key, resource in {
+                "database": DatabaseResource,
+                "freshness": FreshnessResource,
+                "exports": ExportsResource,
+                "webhook": WebhookResource,
+                "spotify_api": SpotifyApiResource,
+                "spotify_web": SpotifyWebResource,
+                "chartmetric": ChartmetricResource,
+                "mlc": MlcResource,
+                "musicbrainz": MusicBrainzResource,
+            }.items()
         }
     )
 
 
-def _environment_bindings(key: str) -> dict[str, dg.EnvVar]:
-    """`dg.EnvVar` for each field of resource `key` whose variable is set now: resolved in the
-    process that uses it, shown by name in the UI. Fields whose variable is unset keep their
-    defaults (for a service: no credentials, so the sandbox)."""
-    return {
-        field: dg.EnvVar(variable)
-        for field, variable in RESOURCE_VARIABLES[key].items()
-        if is_set(os.environ.get(variable))
-    }
-
-
-def _environment_numbers(key: str) -> dict[str, float]:
-    """The numbers set for resource `key`'s fields. `dg.EnvVar` binds only string fields, so
-    these are bound as read now (load_settings() has checked them)."""
-    return {
-        field: float(os.environ[variable])
-        for field, variable in RESOURCE_VARIABLES[key].items()
-        if is_set(os.environ.get(variable))
-    }
+def _environment_bindings(resource: type[dg.ConfigurableResource], key: str) -> dict:
+    """The fields of resource `key` whose variable is set now: a string field as `dg.EnvVar`,
+    resolved in the process that uses it and shown by name in the UI; a number as read now
+    (`dg.EnvVar` binds only strings; load_settings() has checked it). Fields whose variable is
+    unset keep their defaults (for a service: no credentials, so the sandbox)."""
+    bindings: dict = {}
+    for field, variable in RESOURCE_VARIABLES[key].items():
+        raw = os.environ.get(variable)
+        if not is_set(raw):
+            continue
+        kind = resource.model_fields[field].annotation
+        bindings[field] = kind(float(raw)) if kind in (int, float) else dg.EnvVar(variable)
+    return bindings

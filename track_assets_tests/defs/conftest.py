@@ -24,6 +24,7 @@ from track_assets.defs.resources import (
     WebhookResource,
 )
 from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
+from track_assets.sandbox.client_limits import RELAXED_LIMITS
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
@@ -127,15 +128,13 @@ def resources_on_a_copy(enriched, tmp_path) -> dict:
 
 def pipeline_resources(database_url: str, export_dir: Path) -> dict:
     """Every resource the assets need, the services' client-side limits relaxed."""
-    relaxed = {"max_requests": 1000, "per_seconds": 1.0}
     return {
         "database": DatabaseResource(url=database_url),
-        "chartmetric": ChartmetricResource(**relaxed),
-        "spotify_api": SpotifyApiResource(**relaxed),
-        "spotify_web": SpotifyWebResource(**relaxed),
-        "mlc": MlcResource(**relaxed),
-        # The MusicBrainz emulator keeps a 50/s per-User-Agent ceiling even with limits off.
-        "musicbrainz": MusicBrainzResource(max_requests=40, per_seconds=1.0),
+        "chartmetric": ChartmetricResource(**RELAXED_LIMITS["chartmetric"]),
+        "spotify_api": SpotifyApiResource(**RELAXED_LIMITS["spotify_api"]),
+        "spotify_web": SpotifyWebResource(**RELAXED_LIMITS["spotify_web"]),
+        "mlc": MlcResource(**RELAXED_LIMITS["mlc"]),
+        "musicbrainz": MusicBrainzResource(**RELAXED_LIMITS["musicbrainz"]),
         "freshness": FreshnessResource(),
         "exports": ExportsResource(directory=str(export_dir)),
         "webhook": WebhookResource(),

@@ -31,6 +31,7 @@ from track_assets.settings import (
     SERVICE_NAMES,
     ConfigurationError,
     SandboxNotRunning,
+    ServiceSettings,
 )
 
 # Values the UI must never see: every credential, URL and path a deployment might set.
@@ -211,6 +212,9 @@ def test_run_config_overrides_the_fields_bound_at_load(home, environment):
         ({"TRACK_ASSETS_VOLATILE_TTL_HOURS": "-3"}, "TRACK_ASSETS_VOLATILE_TTL_HOURS must be"),
         ({"TRACK_ASSETS_WEBHOOK_URL": "https://hooks.example/x"}, "TRACK_ASSETS_WEBHOOK_SECRET"),
         ({"TRACK_ASSETS_SANDBOX": "maybe"}, "TRACK_ASSETS_SANDBOX='maybe' is not one of"),
+        ({"CHARTMETRIC_MAX_REQUESTS": "2.5"}, "CHARTMETRIC_MAX_REQUESTS must be a whole"),
+        ({"MUSICBRAINZ_PER_SECONDS": "0"}, "MUSICBRAINZ_PER_SECONDS must be positive"),
+        ({"MLC_MAX_REQUESTS": "many"}, "MLC_MAX_REQUESTS='many' is not a number"),
     ],
 )
 def test_a_malformed_variable_fails_the_load_with_one_line_naming_it(
@@ -227,6 +231,19 @@ def test_ttls_are_bound_as_numbers_and_read_as_timedeltas(environment):
     assert freshness.static_ttl_days == 7.0
     assert freshness.static_ttl == timedelta(days=7)
     assert freshness.volatile_ttl == timedelta(minutes=90)
+
+
+def test_a_plans_rate_limit_is_bound_as_numbers_and_paces_the_client(environment):
+    """A Chartmetric plan allowing 10 requests a second, set once in the environment."""
+    environment({"CHARTMETRIC_MAX_REQUESTS": "10", "CHARTMETRIC_PER_SECONDS": "1"})
+    bound = resources().resources
+    chartmetric, musicbrainz = bound["chartmetric"], bound["musicbrainz"]
+    assert (chartmetric.max_requests, chartmetric.per_seconds) == (10, 1.0)
+    assert isinstance(chartmetric.max_requests, int)
+    assert (musicbrainz.max_requests, musicbrainz.per_seconds) == (1, 1.0)  # the default kept
+    service = ServiceSettings("chartmetric", {"base": "http://127.0.0.1:1"}, sandbox=True)
+    limiter = chartmetric._limiter(service, "token")
+    assert (limiter.max_requests, limiter.per_seconds) == (10, 1.0)
 
 
 def test_malformed_run_config_values_are_named_when_the_resource_is_used():

@@ -170,12 +170,18 @@ class _Call:
     params: Mapping[str, list[str]]
 
 
+# Kept even with the sandbox's limits off, as the real server's ceiling for a well-known client.
+PER_USER_AGENT_PER_SECOND = 50
+
+
 def build_app(context: SandboxContext) -> Starlette:
     settings = Settings.from_mapping(context.settings)
     data = _Data(context.catalog)
     # The page's order: per User-Agent (50/s), then per IP (1/s)
     # (docs/services.md#musicbrainz-rate-limit-and-user-agent).
-    per_user_agent = context.limits.token_bucket("per_user_agent", rate=50.0, burst=50)
+    per_user_agent = context.limits.token_bucket(
+        "per_user_agent", rate=PER_USER_AGENT_PER_SECOND, burst=PER_USER_AGENT_PER_SECOND
+    )
     per_client = context.limits.token_bucket("per_client", rate=1.0, burst=1, tolerance=0.05)
 
     def respond(call_fmt: str, xml: render.Element | None, body: Any, created: bool) -> Response:
