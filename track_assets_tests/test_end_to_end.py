@@ -4,11 +4,13 @@ storage and a PostgreSQL database, against the sandbox, with nothing launched by
 register a playlist with the CLI -> the watch sensor fetches it -> the fetch sensor enriches it
 -> every asset is materialized for the partition and the database equals the ground truth; then
 the sandbox moves to the next day and the nightly schedule (every minute here) refetches ->
-a second snapshot and a velocity per track. The UI test opens the asset graph in Chromium.
+a second snapshot and a velocity per track, while a backfill launched as the UI launches it
+waits its turn in the run queue. The UI test opens the asset graph in Chromium.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -214,20 +216,46 @@ def test_sensors_fetch_and_enrich_a_registered_playlist_to_the_ground_truth(firs
     assert (Path(deployment.env["TRACK_ASSETS_EXPORT_DIR"]) / "songwriter_leads.csv").exists()
 
 
-def test_the_next_sandbox_day_the_schedule_refreshes_snapshots_and_velocity(first_day):
+@dataclass
+class SecondDay:
+    deployment: Deployment
+    backfill_id: str
+
+
+@pytest.fixture(scope="module")
+def second_day(first_day: Deployment) -> SecondDay:
+    """The sandbox moves to the next day, and at the same moment someone launches the UI's
+    "Materialize all" on the consolidated table: the backfill's run and the nightly refresh's
+    runs of the same playlist wait for each other in the run queue, and all of them finish."""
     deployment = first_day
-    catalog = deployment.catalog
-    day_one = catalog.reference_date
-    day_two = day_one + timedelta(days=1)
     deployment.sandbox.clock.advance_days(1)
+    response = httpx.post(
+        f"{deployment.web_url}/graphql",
+        json={"query": LAUNCH_BACKFILL, "variables": {"asset": ["enriched_tracks"]}},
+        timeout=60,
+    ).json()
+    result = response["data"]["launchPartitionBackfill"]
+    assert result["__typename"] == "LaunchBackfillSuccess", response
+    backfill_id = result["backfillId"]
+    instance = deployment.instance()
     _wait_for(
         lambda: (
-            _enrich_runs(deployment) >= 2 and _phase_run_count(deployment, "enrichment_events") >= 2
+            _enrich_runs(deployment) >= 2
+            and _phase_run_count(deployment, "enrichment_events") >= 2
+            and instance.get_backfill(backfill_id).status.value != "REQUESTED"
         ),
-        "the nightly schedule's fetch and the sensor's enrichment of the next day",
+        "the nightly schedule's fetch, the sensor's enrichment of the next day and the backfill",
         deployment,
         480,
     )
+    return SecondDay(deployment, backfill_id)
+
+
+def test_the_next_sandbox_day_the_schedule_refreshes_snapshots_and_velocity(second_day):
+    deployment = second_day.deployment
+    catalog = deployment.catalog
+    day_one = catalog.reference_date
+    day_two = day_one + timedelta(days=1)
     runs = deployment.instance().get_runs()
     scheduled = [r for r in runs if r.tags.get("dagster/schedule_name") == "nightly_fetch_schedule"]
     assert [r.tags.get("dagster/run_key") for r in scheduled] == [
@@ -254,31 +282,25 @@ def test_the_next_sandbox_day_the_schedule_refreshes_snapshots_and_velocity(firs
         engine.dispose()
 
 
-def test_a_backfill_over_all_playlist_partitions_runs_like_the_ui_launches_it(first_day):
-    """The UI's "Materialize all" on a partitioned asset is this GraphQL mutation."""
-    deployment = first_day
-    before = _materialization_count(deployment, "enriched_tracks")
-    response = httpx.post(
-        f"{deployment.web_url}/graphql",
-        json={"query": LAUNCH_BACKFILL, "variables": {"asset": ["enriched_tracks"]}},
-        timeout=60,
-    ).json()
-    result = response["data"]["launchPartitionBackfill"]
-    assert result["__typename"] == "LaunchBackfillSuccess", response
-    backfill_id = result["backfillId"]
+def test_a_backfill_over_all_playlist_partitions_runs_like_the_ui_launches_it(second_day):
+    """The UI's "Materialize all" on a partitioned asset is the GraphQL mutation launched above."""
+    deployment, backfill_id = second_day.deployment, second_day.backfill_id
     instance = deployment.instance()
-    _wait_for(
-        lambda: instance.get_backfill(backfill_id).status.value != "REQUESTED",
-        "the backfill daemon to finish the backfill",
-        deployment,
-        300,
-    )
     assert instance.get_backfill(backfill_id).status.value == "COMPLETED_SUCCESS"
-    runs = instance.get_runs(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
-    assert [(r.tags.get("dagster/partition"), r.status) for r in runs] == [
-        (deployment.playlist_id, dg.DagsterRunStatus.SUCCESS)
-    ]
-    assert _materialization_count(deployment, "enriched_tracks") == before + 1
+    [run] = instance.get_runs(dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
+    assert (run.tags.get("dagster/partition"), run.status) == (
+        deployment.playlist_id,
+        dg.DagsterRunStatus.SUCCESS,
+    )
+    assert run.run_id in _materialization_runs(deployment, "enriched_tracks")
+    # The queue never ran two runs of the playlist at once.
+    spans = sorted(
+        (record.start_time, record.end_time)
+        for record in instance.get_run_records(
+            dg.RunsFilter(tags={"dagster/partition": deployment.playlist_id})
+        )
+    )
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
 
 
 def test_the_ui_shows_every_phase_and_the_materialized_partition(first_day, tmp_path):
@@ -376,7 +398,8 @@ def _materialized_partitions(deployment: Deployment) -> set[str]:
     return done
 
 
-def _materialization_count(deployment: Deployment, asset: str) -> int:
+def _materialization_runs(deployment: Deployment, asset: str) -> set[str]:
+    """The runs that materialized `asset` for the playlist."""
     records = (
         deployment.instance()
         .fetch_materializations(
@@ -387,7 +410,7 @@ def _materialization_count(deployment: Deployment, asset: str) -> int:
         )
         .records
     )
-    return len(records)
+    return {record.run_id for record in records}
 
 
 def _latest_materialization_run(deployment: Deployment) -> str:
