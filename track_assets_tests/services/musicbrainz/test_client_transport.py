@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import musicbrainzngs
 import pytest
 from musicbrainzngs import musicbrainz as mb_module
@@ -193,5 +194,25 @@ def test_shared_limiter_keeps_a_burst_within_the_real_1_per_second(catalog, clie
             c.counters.snapshot()["musicbrainz"]["rate_limit_wait_seconds"] for c in clients
         )
         assert waits >= 3.5
+    finally:
+        server.stop()
+
+
+def test_a_client_faster_than_one_a_second_on_average_gets_a_503(catalog):
+    """Requests every 0.85 s: one early arrival is jitter the emulator absorbs, as musicbrainz.org
+    counts 1 request/s on average; the drift is refused by the third or fourth request."""
+    server = start_sandbox(catalog)  # rate limits enforced
+    artist = catalog.mb_artists[0]
+    headers = {"User-Agent": f"track-assets-test/1.0 ( {CONTACT} )"}
+    url = f"{server.urls['musicbrainz']['base']}/ws/2/artist/{artist.mbid}?fmt=json"
+    try:
+        statuses = []
+        with httpx.Client(headers=headers, timeout=10) as http:
+            started = time.monotonic()
+            for n in range(4):
+                time.sleep(max(0.0, started + 0.85 * n - time.monotonic()))
+                statuses.append(http.get(url).status_code)
+        assert statuses[:2] == [200, 200]
+        assert 503 in statuses[2:]
     finally:
         server.stop()
