@@ -89,6 +89,7 @@ def test_add_accepts_the_three_forms_and_registers_row_and_partition(run_cli, ho
         ("Today's Top Hits", "characters outside"),
     ],
 )
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # refused before any write
 def test_add_rejects_malformed_refs_and_registers_nothing(run_cli, home, database_url, ref, reason):
     result = run_cli("playlists", "add", USER_PLAYLIST, ref)
     assert result.exit_code == 2
