@@ -37,21 +37,6 @@ from track_assets_tests.support.postgres import PostgresServer
 ENRICHED_THROUGH = {"development": ENRICHMENT_ASSETS, "extended": (spotify_track_metadata,)}
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The extended tier changes where playlists and track metadata come from, not how they
-    are stored (the same repository writes, proven on both backends by the development tier):
-    it runs on SQLite only, which spares the suite a PostgreSQL enrichment."""
-    here = Path(__file__).parent
-    keep, drop = [], []
-    for item in items:
-        params = item.callspec.params if hasattr(item, "callspec") else {}
-        extended = Path(item.path).is_relative_to(here) and params.get("tier") == "extended"
-        (drop if extended and params.get("backend") == "postgres" else keep).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
-
-
 @pytest.fixture(scope="session")
 def demo_catalog() -> Catalog:
     """A small demo catalog in which Chartmetric does not track the first editorial playlist,
