@@ -1,12 +1,14 @@
-"""Runs `dagster dev -w workspace.yaml` (webserver and daemon) for a test, and stops it."""
+"""Runs `dagster dev -w workspace.yaml` (webserver and daemon) for a test, and stops it with
+everything it started."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +27,7 @@ def dagster_dev(
         stderr=stderr,
         # dagster dev stops cleanly on SIGINT; a non-interactive parent may have it ignored.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,  # its own process group: nothing it started outlives the test
     )
     try:
         yield process
@@ -35,3 +38,7 @@ def dagster_dev(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # A code server whose heartbeat never noticed dagster dev had gone was seen still running
+        # 40 minutes later: end whatever of the group is left.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
