@@ -11,20 +11,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from track_assets.accuracy import relaxed_resources
 from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
-from track_assets.defs.resources import (
-    ChartmetricResource,
-    DatabaseResource,
-    ExportsResource,
-    FreshnessResource,
-    MlcResource,
-    MusicBrainzResource,
-    SpotifyApiResource,
-    SpotifyWebResource,
-    WebhookResource,
-)
+from track_assets.defs.resources import ExportsResource
 from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
-from track_assets.sandbox.client_limits import RELAXED_LIMITS
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
@@ -127,15 +117,6 @@ def resources_on_a_copy(enriched, tmp_path) -> dict:
 
 
 def pipeline_resources(database_url: str, export_dir: Path) -> dict:
-    """Every resource the assets need, the services' client-side limits relaxed."""
-    return {
-        "database": DatabaseResource(url=database_url),
-        "chartmetric": ChartmetricResource(**RELAXED_LIMITS["chartmetric"]),
-        "spotify_api": SpotifyApiResource(**RELAXED_LIMITS["spotify_api"]),
-        "spotify_web": SpotifyWebResource(**RELAXED_LIMITS["spotify_web"]),
-        "mlc": MlcResource(**RELAXED_LIMITS["mlc"]),
-        "musicbrainz": MusicBrainzResource(**RELAXED_LIMITS["musicbrainz"]),
-        "freshness": FreshnessResource(),
-        "exports": ExportsResource(directory=str(export_dir)),
-        "webhook": WebhookResource(),
-    }
+    """Every resource the assets need, the services' client-side limits relaxed (the accuracy
+    measurement's resources), the exports in `export_dir`."""
+    return relaxed_resources(database_url) | {"exports": ExportsResource(directory=str(export_dir))}
