@@ -157,3 +157,45 @@ def test_client_errors_are_returned_without_retry(server: ScriptedServer) -> Non
         assert client.get("/v1/tracks/unknown").status_code == 404
         assert client.get("/v1/me").status_code == 401  # no token provider: nothing to refresh
     assert len(server.requests()) == 2
+
+
+HTML_ERROR_PAGE = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+@pytest.mark.parametrize(
+    "bad_body",
+    [b'{"tracks": [{"id": "4uLU6hMCjMI75M1A2tKUQC", "na', HTML_ERROR_PAGE, b""],
+    ids=["cut_off_json", "html_page", "empty"],
+)
+def test_a_success_without_json_is_retried_like_a_5xx(
+    server: ScriptedServer, bad_body: bytes
+) -> None:
+    server.script("/v1/tracks", Canned(200, body=bad_body), Canned(200, body={"tracks": []}))
+    sleep = RecordingSleep()
+    with client_for(server.url, sleep=sleep, expects_json=True) as client:
+        response = client.get("/v1/tracks")
+        snapshot = client.counters.snapshot()["spotify_api"]
+    assert response.json() == {"tracks": []}
+    assert len(server.requests("/v1/tracks")) == 2
+    assert len(sleep.calls) == 1 and sleep.calls[0] > 0
+    assert snapshot["malformed_bodies"] == 1 and snapshot["retries"] == 1
+
+
+def test_malformed_bodies_stop_at_the_attempt_budget_and_the_last_is_returned(
+    server: ScriptedServer,
+) -> None:
+    server.script("/v1/tracks", *[Canned(200, body=HTML_ERROR_PAGE)] * FAST.max_attempts)
+    with client_for(server.url, sleep=RecordingSleep(), expects_json=True) as client:
+        response = client.get("/v1/tracks")
+    assert response.content == HTML_ERROR_PAGE  # the service's parser reports it as malformed
+    assert len(server.requests("/v1/tracks")) == FAST.max_attempts
+
+
+def test_without_expects_json_a_non_json_success_is_returned_at_once(
+    server: ScriptedServer,
+) -> None:
+    # A webhook receiver may answer anything; only JSON services ask for the check.
+    server.script("/hook", Canned(200, body=HTML_ERROR_PAGE))
+    with client_for(server.url) as client:
+        assert client.get("/hook").content == HTML_ERROR_PAGE
+    assert len(server.requests("/hook")) == 1

@@ -54,6 +54,7 @@ def test_counts_by_service_endpoint_and_status_and_delta(server: ScriptedServer)
             "total": 2,
             "retries": 0,
             "token_refreshes": 0,
+            "malformed_bodies": 0,
             "backoff_seconds": 0.0,
             "rate_limit_wait_seconds": 0.0,
             "by_status": {"200": 2},

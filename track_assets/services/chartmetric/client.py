@@ -200,6 +200,7 @@ class ChartmetricClient:
             "timeout": timeout,
             "sleep": sleep,
             "clock": clock,
+            "expects_json": True,
             "retry_after": wait_for_rate_limit_reset,
         }
         base_url = base_url.rstrip("/")

@@ -12,6 +12,7 @@ import httpx
 from track_assets.services.http.auth import TokenProvider
 from track_assets.services.http.counters import RequestCounters
 from track_assets.services.http.errors import RetryAfterTooLong, ServiceUnavailable, Unauthorized
+from track_assets.services.http.json_body import is_json
 from track_assets.services.http.rate_limit import NullRateLimiter, RateLimiter
 from track_assets.services.http.retry import RetryPolicy, parse_retry_after
 from track_assets.services.http.tls import tls_context
@@ -33,6 +34,9 @@ class ServiceHttpClient:
     Non-retryable responses (2xx, 3xx, 4xx other than a second 401) are returned as they are;
     the service client decides what they mean. `retry_after` reads the wait a retryable
     response asks for (default: the Retry-After header; Chartmetric sends X-RateLimit-Reset).
+    With `expects_json`, a success whose body is not JSON (cut off, or an HTML page from the
+    service's edge) gets the same bounded retry as a 5xx; the last one is returned for the
+    service's parser to report as malformed.
     """
 
     def __init__(
@@ -51,8 +55,10 @@ class ServiceHttpClient:
         rng: random.Random | None = None,
         retry_after: Callable[[httpx.Response], float | None] | None = None,
         transport: httpx.BaseTransport | None = None,
+        expects_json: bool = False,
     ) -> None:
         self.service = service
+        self.expects_json = expects_json
         self.base_url = base_url
         self.counters = counters if counters is not None else RequestCounters()
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
@@ -116,14 +122,28 @@ class ServiceHttpClient:
                     self.counters.record_token_refresh(self.service)
                     refreshed = True
                     continue
-                if response.status_code not in self.retry_policy.retry_statuses:
+                if response.status_code in self.retry_policy.retry_statuses:
+                    failures += 1
+                    delay = self._delay_after(response, label, failures, sent)
+                elif self._malformed(response):
+                    failures += 1
+                    self.counters.record_malformed(self.service)
+                    if failures >= self.retry_policy.max_attempts:
+                        return response
+                    delay = self.retry_policy.backoff_delay(failures, self._rng)
+                else:
                     return response
-                failures += 1
-                delay = self._delay_after(response, label, failures, sent)
             self.counters.record_retry(self.service)
             started = self._clock()
             self._sleep(delay)
             self.counters.record_backoff(self.service, self._clock() - started)
+
+    def _malformed(self, response: httpx.Response) -> bool:
+        """A success that should carry JSON and does not (the services' errors are not checked:
+        their clients read what they can of an error body)."""
+        if not self.expects_json or not 200 <= response.status_code < 300:
+            return False
+        return response.status_code != 204 and not is_json(response.content)
 
     def _delay_after(self, response: httpx.Response, label: str, failures: int, sent: int) -> float:
         """Seconds to wait after a retryable response, or the error that ends the request."""

@@ -9,7 +9,7 @@ from typing import Any
 Snapshot = dict[str, dict[str, Any]]
 
 _TIMINGS = ("backoff_seconds", "rate_limit_wait_seconds")
-_EVENTS = ("retries", "token_refreshes")
+_EVENTS = ("retries", "token_refreshes", "malformed_bodies")
 
 
 class RequestCounters:
@@ -31,6 +31,10 @@ class RequestCounters:
     def record_retry(self, service: str) -> None:
         with self._lock:
             self._events[(service, "retries")] += 1
+
+    def record_malformed(self, service: str) -> None:
+        with self._lock:
+            self._events[(service, "malformed_bodies")] += 1
 
     def record_token_refresh(self, service: str) -> None:
         with self._lock:

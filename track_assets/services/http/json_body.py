@@ -10,6 +10,15 @@ from typing import Any
 from track_assets.services.http.errors import ServiceError
 
 
+def is_json(body: bytes | str) -> bool:
+    """Whether `body` parses as JSON at all (a cut-off body or an HTML page does not)."""
+    try:
+        json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
 class MalformedResponse(ServiceError):
     """Base of each service's malformed-body error; subclasses set SERVICE and the hint."""
 

@@ -174,6 +174,7 @@ class MlcClient:
             "timeout": timeout,
             "sleep": sleep,
             "clock": clock,
+            "expects_json": True,
         }
         base_url = base_url.rstrip("/")
         self._token_http = ServiceHttpClient(SERVICE, base_url, **shared)

@@ -459,7 +459,18 @@ class MusicBrainzClient:
             mb_module.ws_format,
         )
 
-    def _call(
+    def _call(self, label: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`_call_once`, asked again when the body did not parse (cut off, or a page from the
+        edge), within the same attempt budget as a 503; the rate limiter spaces the attempts."""
+        for _ in range(self.max_attempts - 1):
+            try:
+                return self._call_once(label, function, *args, **kwargs)
+            except MalformedResponse:
+                self.counters.record_malformed(SERVICE)
+                self.counters.record_retry(SERVICE)
+        return self._call_once(label, function, *args, **kwargs)
+
+    def _call_once(
         self,
         label: str,
         function: Callable[..., Any],

@@ -199,6 +199,7 @@ class SpotifyApiClient:
             counters=self.counters,
             retry_policy=retry_policy,
             timeout=timeout,
+            expects_json=True,
         )
         self.tokens = ClientCredentialsTokens(self._accounts, client_id, client_secret)
         self._http = ServiceHttpClient(
@@ -210,6 +211,7 @@ class SpotifyApiClient:
             retry_policy=retry_policy,
             timeout=timeout,
             retry_after=self._wait_after,
+            expects_json=True,
         )
         self._tier: Tier | None = None if tier == "auto" else tier
         self._tier_lock = threading.Lock()

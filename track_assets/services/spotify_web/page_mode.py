@@ -23,6 +23,7 @@ from track_assets.services.http import (
     ServiceUnavailable,
     parse_retry_after,
 )
+from track_assets.services.http.json_body import is_json
 from track_assets.services.spotify_web import parsing
 from track_assets.services.spotify_web.browser import WebPlayerSite, request_text
 from track_assets.services.spotify_web.models import (
@@ -277,9 +278,13 @@ class PageReader:
             retry_after = parse_retry_after(await seen.response.header_value("retry-after"))
             raise _TransientFailure(what, f"HTTP {status}", retry_after)
         try:
-            return status, await seen.response.body()
+            body = await seen.response.body()
         except Error as error:
             raise _BodyUnavailable(str(error)) from None
+        if status == 200 and not is_json(body):  # cut off, or a page from the edge: a retry
+            self._site.counters.record_malformed(SERVICE)
+            raise _TransientFailure(what, "HTTP 200 with a body that is not JSON")
+        return status, body
 
     async def _pathfinder(
         self, page: Page, path: str, operation: str, entity_uri: str, what: str

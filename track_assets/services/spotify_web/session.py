@@ -203,6 +203,7 @@ class SessionReader:
                 counters=site.counters,
                 retry_policy=retry_policy,
                 timeout=timeout,
+                expects_json=True,
             )
 
         self._pathfinder_http = http(pathfinder_url)

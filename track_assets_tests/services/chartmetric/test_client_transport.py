@@ -159,6 +159,9 @@ def test_a_malformed_body_raises_malformed_response(
     cm_id = catalog.cm_tracks[2].id
     client.track(cm_id)
     sandbox.faults("chartmetric").fail_next(1, kind="malformed", endpoint=EMULATOR_TRACK)
+    assert client.track(cm_id).chartmetric_id == cm_id  # asked again, like a 5xx
+    attempts = client._http.retry_policy.max_attempts
+    sandbox.faults("chartmetric").fail_next(attempts, kind="malformed", endpoint=EMULATOR_TRACK)
     with pytest.raises(MalformedResponse) as raised:
         client.track(cm_id)
     assert raised.value.endpoint == TRACK

@@ -227,9 +227,16 @@ def test_an_injected_server_error_is_retried(sandbox: SandboxServer, client):
     assert client.counters.snapshot()["mlc"]["retries"] == 1
 
 
-def test_a_malformed_body_raises_malformed_response(sandbox: SandboxServer, client):
+def test_a_malformed_body_is_asked_again_then_raises_malformed_response(
+    sandbox: SandboxServer, client
+):
     client.works(["SB5VH7"])
     sandbox.faults("mlc").fail_next(1, kind="malformed", endpoint=EMULATOR_WORKS)
+    assert client.works(["MA0PFZ"])["MA0PFZ"] is not None
+    assert client.counters.snapshot()["mlc"]["malformed_bodies"] == 1
+
+    attempts = client._http.retry_policy.max_attempts
+    sandbox.faults("mlc").fail_next(attempts, kind="malformed", endpoint=EMULATOR_WORKS)
     with pytest.raises(MalformedResponse) as raised:
         client.works(["MA0PFZ"])
     assert raised.value.endpoint == WORKS

@@ -135,11 +135,22 @@ def test_503s_past_the_attempt_budget_raise_service_unavailable(sandbox, client_
     assert client.counters.snapshot()["musicbrainz"]["by_status"] == {"503": 1}
 
 
-def test_a_truncated_body_raises_malformed_response(client, sandbox, catalog):
+def test_a_truncated_body_is_asked_again(client, sandbox, catalog):
+    artist = catalog.mb_artists[0]
     sandbox.faults("musicbrainz").fail_next(1, kind="malformed")
+    assert client.artist(artist.mbid).mbid == artist.mbid
+    counted = client.counters.snapshot()["musicbrainz"]
+    assert (counted["by_status"], counted["malformed_bodies"]) == ({"200": 2}, 1)
+
+
+def test_truncated_bodies_past_the_attempt_budget_raise_malformed_response(
+    sandbox, client_for, catalog
+):
+    client = client_for(sandbox, max_attempts=2)
+    sandbox.faults("musicbrainz").fail_next(2, kind="malformed")
     with pytest.raises(MalformedResponse):
         client.artist(catalog.mb_artists[0].mbid)
-    assert client.counters.snapshot()["musicbrainz"]["by_status"] == {"200": 1}
+    assert client.counters.snapshot()["musicbrainz"]["by_status"] == {"200": 2}
 
 
 def test_a_hung_request_times_out_and_is_retried(sandbox, client_for, catalog):
