@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -16,15 +17,21 @@ import dagster as dg
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Track
-from track_assets.db.repository import playlist_track_rows
-from track_assets.defs.failures import fail_fast_on_systemic_errors
+from track_assets.db.repository import get_phase_status, playlist_track_rows, set_phase_status
+from track_assets.db.statuses import PhaseState
+from track_assets.defs.failures import (
+    fail_fast_on_systemic_errors,
+    is_systemic,
+    item_errors,
+    step_failure,
+)
 from track_assets.defs.partitions import playlists_partitions
 from track_assets.defs.reporting import coverage_check, phase_result
 from track_assets.enrichment.phase_report import Coverage, PhaseReport
 from track_assets.enrichment.scheduling import phase_ttls, tracks_due
 from track_assets.phases import FIELDS, ColumnKind, Field, Lookup, Phase
 from track_assets.pipeline_clock import pipeline_now
-from track_assets.services.http import RequestCounters
+from track_assets.services.http import RequestCounters, ServiceUnavailable
 
 OWNERS = ["team:music-data"]
 SERVICE_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
@@ -73,6 +80,18 @@ def column_schema(fields: Sequence[Field]) -> dg.TableSchema | None:
 
 CONSOLIDATED_COLUMNS = (*IDENTITY_COLUMNS, *FIELDS)
 
+# A track whose answer failed is asked again after this, doubling with each failure in a row.
+FIRST_RETRY_AFTER = timedelta(minutes=15)
+LAST_RETRY_AFTER = timedelta(days=1)
+# This many tracks in a row with the service unreachable after every retry: it is down.
+OUTAGE_AFTER = 3
+REASON_LENGTH = 500
+
+
+def retry_time(now: datetime, attempts: int) -> datetime:
+    """When a track that has failed `attempts` times in a row is due again."""
+    return now + min(LAST_RETRY_AFTER, FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0))
+
 
 class _Freshness(Protocol):
     @property
@@ -108,6 +127,7 @@ class PhaseRun:
         self._started = time.perf_counter()
         self._rows: list[Track] | None = None
         self._worked: set[str] = set()
+        self._due_in: dict[str, set[str]] = {}  # lookup key -> the tracks due in it
         self.final_rows: list[Track] = []  # the tracks as `finish` read them again
 
     def rows(self) -> list[Track]:
@@ -125,12 +145,18 @@ class PhaseRun:
         ttls = phase_ttls(self._freshness.static_ttl, self._freshness.volatile_ttl)
         with self.engine.connect() as conn:
             due = tracks_due(conn, lookups or self.phase.lookups, ids, self.now, ttls)
-        self._worked.update(due)
-        self.report.worked = len(self._worked)
+        self.mark_due(due, *(lookups or self.phase.lookups))
         self.report.cache_hits = len(ids) - len(self._worked)
         names = ", ".join(lookup.key for lookup in lookups or self.phase.lookups)
         self.context.log.info(f"{len(due)} of {len(ids)} tracks due in {names}")
         return due
+
+    def mark_due(self, track_ids: Sequence[str], *lookups: Lookup) -> None:
+        """Count `track_ids` as worked in `lookups` (a failure is recorded in those)."""
+        self._worked.update(track_ids)
+        for lookup in lookups:
+            self._due_in.setdefault(lookup.key, set()).update(track_ids)
+        self.report.worked = len(self._worked)
 
     @contextmanager
     def calling(self, service: _Service) -> Iterator[Any]:
@@ -142,6 +168,73 @@ class PhaseRun:
     def failing_fast(self) -> Iterator[None]:
         with fail_fast_on_systemic_errors():
             yield
+
+    def in_batches(
+        self, track_ids: Sequence[str], size: int, work: Callable[[list[str]], None]
+    ) -> list[str]:
+        """`work` (fetch, then store in one transaction) on `track_ids`, `size` at a time, so
+        what is stored stays stored if the step stops: a retried step resumes after it. A batch
+        whose answer fails after the HTTP layer's retries is worked track by track; a track that
+        still fails is recorded failed with the reason and a retry time, and the rest go on.
+        Systemic errors end the step at once, and so do `OUTAGE_AFTER` tracks in a row with the
+        service unreachable. Returns the tracks that failed."""
+        failed: list[str] = []
+        in_a_row = 0
+        ids = list(track_ids)
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            if len(batch) > 1 and self._tried(work, batch) is None:
+                in_a_row = 0
+            else:
+                for track_id in batch:
+                    error = self._tried(work, [track_id])
+                    if error is None:
+                        in_a_row = 0
+                        continue
+                    failed.append(track_id)
+                    self._record_failure(track_id, error)
+                    in_a_row = in_a_row + 1 if isinstance(error, ServiceUnavailable) else 0
+                    if in_a_row >= OUTAGE_AFTER:
+                        raise dg.Failure(
+                            f"{in_a_row} tracks in a row failed with the service unreachable "
+                            f"after every retry; the last: {error}",
+                            metadata={"error": type(error).__name__},
+                        )
+            done = min(start + size, len(ids))
+            self.context.log.info(
+                f"{self.phase.asset}: {done} of {len(ids)} tracks worked, {len(failed)} failed"
+            )
+        return failed
+
+    def _tried(self, work: Callable[[list[str]], None], batch: list[str]) -> Exception | None:
+        """None when `work` succeeded; the error when it failed about these items only."""
+        try:
+            work(batch)
+        except item_errors() as error:
+            if is_systemic(error):
+                raise step_failure(error) from None
+            return error
+        return None
+
+    def _record_failure(self, track_id: str, error: Exception) -> None:
+        reason = f"{type(error).__name__}: {error}"[:REASON_LENGTH]
+        self.context.log.warning(f"track {track_id} failed in {self.phase.asset}: {reason}")
+        with self.storing() as conn:
+            for key, due in self._due_in.items():
+                if track_id not in due:
+                    continue
+                before = get_phase_status(conn, track_id, key)
+                attempts = 1 + (before.attempts if before is not None else 0)
+                set_phase_status(
+                    conn,
+                    track_id,
+                    key,
+                    PhaseState.FAILED,
+                    reason=reason,
+                    next_retry_at=retry_time(self.now, attempts),
+                    now=self.now,
+                )
+        self.report.count(PhaseState.FAILED, type(error).__name__)
 
     @contextmanager
     def storing(self) -> Iterator[Connection]:

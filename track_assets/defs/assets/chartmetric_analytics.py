@@ -1,18 +1,23 @@
 """Phase 5: Chartmetric id (by ISRC, else by Spotify id), moods, activities, reach and the Spotify popularity,
 Spotify streams (where the plan allows) and YouTube views series, with their velocity."""
 
+from functools import partial
+
 import dagster as dg
 
 from track_assets.db.statuses import PhaseState
 from track_assets.defs.phase_asset import PhaseRun, phase_asset
 from track_assets.defs.resources import ChartmetricResource, DatabaseResource, FreshnessResource
 from track_assets.enrichment.chartmetric_analytics import (
+    ChartmetricFindings,
     chartmetric_coverage,
     chartmetric_preview,
     find_chartmetric,
     store_chartmetric_findings,
 )
 from track_assets.phases import CHARTMETRIC_ANALYTICS
+
+BATCH = 10  # tracks per transaction (each several requests at the plan's rate)
 
 
 @phase_asset(CHARTMETRIC_ANALYTICS)
@@ -25,19 +30,30 @@ def chartmetric_analytics(
     run = PhaseRun(context, CHARTMETRIC_ANALYTICS, database, freshness)
     isrcs = {row.spotify_track_id: row.isrc for row in run.rows()}
     due = run.due()
-    with run.calling(chartmetric) as client:
-        findings = [
-            find_chartmetric(client, track_id, isrcs[track_id], run.now) for track_id in due
-        ]
+    stored: list[ChartmetricFindings] = []
+    if due:
+        with run.calling(chartmetric) as client:
+            run.in_batches(due, BATCH, partial(_fetch_and_store, run, client, isrcs, stored))
+    closed = sum(1 for f in stored if f.chartmetric_id and f.streams is None)
+    yield from run.finish(
+        coverage=chartmetric_coverage,
+        preview=chartmetric_preview,
+        extra={"streams_not_in_plan": closed},
+    )
+
+
+def _fetch_and_store(
+    run: PhaseRun,
+    client,
+    isrcs: dict[str, str | None],
+    stored: list[ChartmetricFindings],
+    track_ids: list[str],
+) -> None:
+    findings = [find_chartmetric(client, t, isrcs[t], run.now) for t in track_ids]
     with run.storing() as conn:
         for found in findings:
             store_chartmetric_findings(conn, found, now=run.now)
             settled = PhaseState.DONE if found.chartmetric_id else PhaseState.NOT_APPLICABLE
             run.report.count(settled, found.reason)
             run.report.rows_written += 1
-    closed = sum(1 for f in findings if f.chartmetric_id and f.streams is None)
-    yield from run.finish(
-        coverage=chartmetric_coverage,
-        preview=chartmetric_preview,
-        extra={"streams_not_in_plan": closed},
-    )
+    stored.extend(findings)

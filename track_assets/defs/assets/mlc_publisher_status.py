@@ -1,8 +1,11 @@
 """Phase 3: publisher status at The MLC (signed, split, unsigned; not found or not linked are
 answers, never "unsigned"), with the work's ISWC, song code, writers' IPIs and publishers."""
 
+from functools import partial
+
 import dagster as dg
 
+from track_assets.db.records import Track
 from track_assets.defs.phase_asset import PhaseRun, phase_asset
 from track_assets.defs.resources import DatabaseResource, FreshnessResource, MlcResource
 from track_assets.enrichment.mlc_records import (
@@ -15,6 +18,8 @@ from track_assets.enrichment.mlc_store import credited_writers, store_track_mlc,
 from track_assets.enrichment.publisher_status import publisher_status_for_track
 from track_assets.phases import MLC_PUBLISHER_STATUS
 
+BATCH = 20  # tracks per transaction
+
 
 @phase_asset(MLC_PUBLISHER_STATUS)
 def mlc_publisher_status(
@@ -26,13 +31,19 @@ def mlc_publisher_status(
     run = PhaseRun(context, MLC_PUBLISHER_STATUS, database, freshness)
     by_id = {row.spotify_track_id: row for row in run.rows()}
     due = run.due()
+    if due:
+        with run.calling(mlc) as client:
+            run.in_batches(due, BATCH, partial(_fetch_and_store, run, client, by_id))
+    yield from run.finish(coverage=mlc_coverage, preview=mlc_preview, extra=mlc_status_distribution)
+
+
+def _fetch_and_store(run: PhaseRun, client, by_id: dict[str, Track], track_ids: list[str]) -> None:
     with run.storing() as conn:
-        writers = credited_writers(conn, writer_credits(conn, due))
-    isrcs = dict.fromkeys(by_id[t].isrc for t in due if by_id[t].isrc and writers[t])
-    with run.calling(mlc) as client:
-        codes, works = look_up_works(client, isrcs)
+        writers = credited_writers(conn, writer_credits(conn, track_ids))
+    isrcs = dict.fromkeys(by_id[t].isrc for t in track_ids if by_id[t].isrc and writers[t])
+    codes, works = look_up_works(client, isrcs)
     with run.storing() as conn:
-        for track_id in due:
+        for track_id in track_ids:
             row = by_id[track_id]
             result = publisher_status_for_track(
                 isrc=row.isrc,
@@ -44,4 +55,3 @@ def mlc_publisher_status(
             store_track_mlc(conn, track_id, result, works, run.now)
             run.report.count(str(result.status or result.reason))
             run.report.rows_written += 1
-    yield from run.finish(coverage=mlc_coverage, preview=mlc_preview, extra=mlc_status_distribution)

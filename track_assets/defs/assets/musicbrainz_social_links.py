@@ -18,6 +18,8 @@ from track_assets.enrichment.musicbrainz_store import (
 from track_assets.enrichment.songwriter_links import CachedMusicBrainzLookups, writers_to_resolve
 from track_assets.phases import MUSICBRAINZ_SOCIAL_LINKS
 
+BATCH = 10  # tracks per transaction (MusicBrainz answers 1 request/s)
+
 
 @phase_asset(MUSICBRAINZ_SOCIAL_LINKS)
 def musicbrainz_social_links(
@@ -33,18 +35,31 @@ def musicbrainz_social_links(
         chosen = {t: writers_to_resolve(track.writers) for t, track in tracks.items()}
         ids = {w.songwriter_id for ws in chosen.values() for w in ws if w.songwriter_id}
         unresolved = set(songwriters_to_resolve(conn, ids, now=run.now, ttl=freshness.static_ttl))
-    with run.failing_fast():
-        lookups = CachedMusicBrainzLookups(musicbrainz.client(run.counters))
-        resolutions = resolve_songwriters(chosen, tracks, unresolved, lookups)
-    with run.storing() as conn:
-        seen = lookups.recording_works_seen()
-        store_links_phase(conn, chosen, resolutions, seen, run.report, now=run.now)
-        outcome = links_outcome(conn, chosen)
-    run.report.preview = outcome.preview
     known = {
         "songwriters_on_due_tracks": len(ids),
         "songwriters_already_resolved": len(ids) - len(unresolved),
     }
+    stored_isrcs: set[str] = set()
+
+    def fetch_and_store(track_ids: list[str]) -> None:
+        batch = {t: chosen[t] for t in track_ids}
+        resolutions = resolve_songwriters(batch, tracks, unresolved, lookups)
+        seen = {
+            isrc: works
+            for isrc, works in lookups.recording_works_seen().items()
+            if isrc not in stored_isrcs
+        }
+        with run.storing() as conn:
+            store_links_phase(conn, batch, resolutions, seen, run.report, now=run.now)
+        stored_isrcs.update(seen)
+        unresolved.difference_update(r.writer.songwriter_id for r in resolutions)
+
+    with run.failing_fast():
+        lookups = CachedMusicBrainzLookups(musicbrainz.client(run.counters))
+        run.in_batches(list(chosen), BATCH, fetch_and_store)
+    with run.storing() as conn:
+        outcome = links_outcome(conn, chosen)
+    run.report.preview = outcome.preview
     yield from run.finish(coverage=lambda conn, rows: outcome.coverage, extra=known)
     chosen_writers = sum(len(w) for w in chosen.values())
     yield dg.AssetCheckResult(

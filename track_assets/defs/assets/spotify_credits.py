@@ -1,6 +1,9 @@
 """Phase 2: songwriter, composer, lyricist, producer and performer credits and the play count,
 from the Spotify web player (credits need a logged-in token, i.e. SPOTIFY_SP_DC)."""
 
+from dataclasses import dataclass
+from functools import partial
+
 import dagster as dg
 
 from track_assets.db.statuses import PhaseState
@@ -19,6 +22,8 @@ from track_assets.enrichment.spotify_credits import (
 from track_assets.enrichment.spotify_records import found_credits, play_counts
 from track_assets.phases import SPOTIFY_CREDITS, SPOTIFY_CREDITS_LOOKUP, SPOTIFY_PLAY_COUNT
 
+BATCH = 50  # tracks per transaction
+
 
 @phase_asset(SPOTIFY_CREDITS)
 def spotify_credits(
@@ -35,8 +40,28 @@ def spotify_credits(
             with run.storing() as conn:
                 waiting = credits_waiting_for_login(conn, list(album_of))
             credits_due += [t for t in waiting if t not in credits_due]
-        credits = web.track_credits(credits_due) if credits_due else {}
-        counts = play_counts(web, counts_due, album_of)
+            run.mark_due(waiting, SPOTIFY_CREDITS_LOOKUP)
+        # An album's tracks side by side: one getAlbum gives all their play counts.
+        work = sorted(dict.fromkeys(credits_due + counts_due), key=lambda t: album_of[t] or "")
+        if work:
+            due = _Due(set(credits_due), set(counts_due))
+            run.in_batches(work, BATCH, partial(_fetch_and_store, run, web, album_of, due))
+    yield from run.finish(coverage=credits_coverage, preview=credits_preview)
+
+
+@dataclass(frozen=True)
+class _Due:
+    credits: set[str]
+    counts: set[str]
+
+
+def _fetch_and_store(
+    run: PhaseRun, web, album_of: dict[str, str | None], due: _Due, track_ids: list[str]
+) -> None:
+    credits_due = [t for t in track_ids if t in due.credits]
+    counts_due = [t for t in track_ids if t in due.counts]
+    credits = web.track_credits(credits_due) if credits_due else {}
+    counts = play_counts(web, counts_due, album_of)
     with run.storing() as conn:
         for track_id in credits_due:
             found = found_credits(credits.get(track_id))
@@ -52,4 +77,3 @@ def spotify_credits(
                 run.report.count(PhaseState.FAILED, NO_PLAY_COUNT)
             else:
                 store_play_count(conn, track_id, counts[track_id], now=run.now)
-    yield from run.finish(coverage=credits_coverage, preview=credits_preview)

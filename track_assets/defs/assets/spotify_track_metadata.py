@@ -1,6 +1,7 @@
 """Phase 1: ISRC, album, label, release date, popularity, artists and audio features."""
 
 from datetime import timedelta
+from functools import partial
 
 import dagster as dg
 
@@ -21,6 +22,7 @@ from track_assets.enrichment.spotify_metadata import (
 )
 from track_assets.enrichment.spotify_records import fetch_track_metadata
 from track_assets.phases import SPOTIFY_TRACK_METADATA
+from track_assets.services.spotify_api.client import TRACKS_PER_CALL
 
 RETRY_UNKNOWN_AFTER = timedelta(days=1)
 UNKNOWN = "unknown to the Spotify Web API"
@@ -36,28 +38,31 @@ def spotify_track_metadata(
 ):
     run = PhaseRun(context, SPOTIFY_TRACK_METADATA, database, freshness)
     due = run.due()
-    fetched = {}
     if due:
         with run.calling(spotify_api) as api, run.calling(spotify_web) as web:
-            fetched = fetch_track_metadata(
-                api, web, due, market=spotify_api.market, log=context.log
+            # One batch of the Web API's ids per transaction: a retried step resumes after it.
+            run.in_batches(
+                due, TRACKS_PER_CALL, partial(_fetch_and_store, run, api, web, spotify_api.market)
             )
-    with run.storing() as conn:
-        for track_id in due:
-            if track_id not in fetched:
-                retry_at = run.now + RETRY_UNKNOWN_AFTER
-                set_phase_status(
-                    conn,
-                    track_id,
-                    PHASE,
-                    PhaseState.FAILED,
-                    reason=UNKNOWN,
-                    next_retry_at=retry_at,
-                    now=run.now,
-                )
-                run.report.count(PhaseState.FAILED, UNKNOWN)
-                continue
-            store_track_metadata(conn, fetched[track_id], now=run.now)
-            run.report.count(PhaseState.DONE)
-            run.report.rows_written += 1
     yield from run.finish(coverage=metadata_coverage, preview=metadata_preview)
+
+
+def _fetch_and_store(run: PhaseRun, api, web, market: str | None, track_ids: list[str]) -> None:
+    fetched = fetch_track_metadata(api, web, track_ids, market=market, log=run.context.log)
+    with run.storing() as conn:
+        for track_id in track_ids:
+            if track_id in fetched:
+                store_track_metadata(conn, fetched[track_id], now=run.now)
+                run.report.count(PhaseState.DONE)
+                run.report.rows_written += 1
+                continue
+            set_phase_status(
+                conn,
+                track_id,
+                PHASE,
+                PhaseState.FAILED,
+                reason=UNKNOWN,
+                next_retry_at=run.now + RETRY_UNKNOWN_AFTER,
+                now=run.now,
+            )
+            run.report.count(PhaseState.FAILED, UNKNOWN)
