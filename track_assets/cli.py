@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from track_assets.playlist_refs import InvalidPlaylistRef, PlaylistRef, parse_playlist_ref
 from track_assets.settings import ConfigurationError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class _Commands(click.Group):
@@ -37,14 +43,20 @@ def db() -> None:
 )
 def db_upgrade(url: str | None) -> None:
     """Create or migrate the database schema to the latest revision."""
-    from track_assets.db.engine import make_engine
-    from track_assets.db.migrate import current_revision, upgrade_to_head
+    from track_assets.db.engine import check_connection, make_engine, shown_url
+    from track_assets.db.migrate import SchemaError, current_revision, upgrade_to_head
 
     engine = make_engine(url or _settings().database_url)
-    before = current_revision(engine)
-    upgrade_to_head(engine)
-    after = current_revision(engine)
-    click.echo(f"{_redacted(engine.url)}: {before or 'empty'} -> {after}")
+    try:
+        check_connection(engine)
+        before = current_revision(engine)
+        upgrade_to_head(engine)
+        after = current_revision(engine)
+    except SchemaError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"{shown_url(engine.url)}: {before or 'empty'} -> {after}")
 
 
 @main.group()
@@ -56,18 +68,19 @@ def playlists() -> None:
 @click.argument("refs", nargs=-1, required=True)
 def playlists_add(refs: tuple[str, ...]) -> None:
     """Track playlists given as URLs, spotify:playlist: URIs or bare ids."""
-    parsed = _parse_all(refs)
-    instance = _instance()
-    with _connection() as conn:
-        from track_assets.db.repository import upsert_playlist
+    from track_assets.db.repository import upsert_playlist
 
-        for ref in parsed:
-            upsert_playlist(
-                conn,
-                spotify_playlist_id=ref.playlist_id,
-                url=ref.url,
-                is_editorial=ref.is_editorial,
-            )
+    parsed = _parse_all(refs)
+    with _database(create_missing=True) as engine:
+        instance = _instance(must_exist=False)
+        with engine.begin() as conn:
+            for ref in parsed:
+                upsert_playlist(
+                    conn,
+                    spotify_playlist_id=ref.playlist_id,
+                    url=ref.url,
+                    is_editorial=ref.is_editorial,
+                )
     from track_assets.defs.partitions import PLAYLISTS_PARTITION
 
     known = set(instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
@@ -83,14 +96,13 @@ def playlists_add(refs: tuple[str, ...]) -> None:
 @click.argument("refs", nargs=-1, required=True)
 def playlists_remove(refs: tuple[str, ...]) -> None:
     """Stop tracking playlists. Their tracks and history stay in the database."""
-    parsed = _parse_all(refs)
-    instance = _instance()
+    from track_assets.db.repository import mark_playlist_removed
     from track_assets.defs.partitions import PLAYLISTS_PARTITION
 
-    known = set(instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
-    with _connection() as conn:
-        from track_assets.db.repository import mark_playlist_removed
-
+    parsed = _parse_all(refs)
+    with _database(create_missing=False) as engine, engine.begin() as conn:
+        instance = _instance(must_exist=True)
+        known = set(instance.get_dynamic_partitions(PLAYLISTS_PARTITION))
         for ref in parsed:
             found = mark_playlist_removed(conn, ref.playlist_id)
             if ref.playlist_id in known:
@@ -103,12 +115,11 @@ def playlists_remove(refs: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def playlists_list(as_json: bool) -> None:
     """The tracked playlists, with when each was last fetched."""
+    from track_assets.db.repository import list_playlists
     from track_assets.defs.partitions import PLAYLISTS_PARTITION
 
-    partitions = set(_instance().get_dynamic_partitions(PLAYLISTS_PARTITION))
-    with _connection() as conn:
-        from track_assets.db.repository import list_playlists
-
+    with _database(create_missing=False) as engine, engine.begin() as conn:
+        partitions = set(_instance(must_exist=True).get_dynamic_partitions(PLAYLISTS_PARTITION))
         rows = list_playlists(conn)
     records = [
         {
@@ -149,7 +160,7 @@ def status(as_json: bool) -> None:
     """What the database holds: playlists, tracks, coverage per field, status per phase."""
     from track_assets.enrichment.status import pipeline_status
 
-    with _connection() as conn:
+    with _database(create_missing=False) as engine, engine.begin() as conn:
         summary = pipeline_status(conn)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -196,27 +207,18 @@ def export(which: str, directory: str | None) -> None:
     """Write tracks and/or songwriter leads as CSV and Parquet; prints the paths written."""
     from pathlib import Path
 
-    from track_assets.enrichment.exports import (
-        EXPORTS,
-        DatabaseNotReady,
-        export_engine,
-        export_from_database,
-    )
+    from track_assets.db.engine import DatabaseNotFound, SchemaNotCurrent
+    from track_assets.enrichment.exports import EXPORTS, export_from_database
 
-    settings = _settings()
     try:
-        engine = export_engine(settings.database_url)
-    except DatabaseNotReady as error:
-        raise click.ClickException(f"nothing to export: {error}") from None
-    try:
-        with engine.connect() as conn:
+        with _database(create_missing=False) as engine, engine.connect() as conn:
             written = export_from_database(
                 conn,
-                Path(directory) if directory else settings.export_dir,
+                Path(directory) if directory else _settings().export_dir,
                 EXPORTS if which == "all" else (which,),
             )
-    finally:
-        engine.dispose()
+    except (DatabaseNotFound, SchemaNotCurrent) as error:
+        raise click.ClickException(f"nothing to export: {error}") from None
     for files in written:
         click.echo(str(files.csv))
         click.echo(str(files.parquet))
@@ -249,6 +251,8 @@ def events_serve(host: str, port: int) -> None:
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
+    with _database(create_missing=True):
+        pass  # a database that cannot be reached is one line here, not a traceback in the feed
     try:
         run_feed(_settings().database_url, host, port)
     except OSError as error:
@@ -298,10 +302,17 @@ def _settings():
     return load_settings()
 
 
-def _instance():
+def _instance(*, must_exist: bool):
+    """The Dagster instance in DAGSTER_HOME; `must_exist` (commands that only read or remove):
+    a DAGSTER_HOME folder that does not exist is an error, not a new empty instance."""
     import dagster as dg
 
     settings = _settings()
+    if must_exist and not settings.dagster_home.is_dir():
+        raise click.ClickException(
+            f"DAGSTER_HOME {settings.dagster_home} does not exist; set DAGSTER_HOME to the "
+            "Dagster instance folder (the one holding dagster.yaml)"
+        )
     if (
         not (settings.dagster_home / "dagster.yaml").exists()
         and "DAGSTER_HOME" not in settings.environ
@@ -314,17 +325,50 @@ def _instance():
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def _connection():
-    from track_assets.db.engine import make_engine
-    from track_assets.db.migrate import ensure_schema
+@contextmanager
+def _database(*, create_missing: bool) -> Iterator[Engine]:
+    """An engine on the configured database, reached once, disposed after.
 
-    engine = make_engine(_settings().database_url)
-    ensure_schema(engine)
-    return engine.begin()
+    `create_missing` (commands that write): a missing SQLite file is created and the schema
+    migrated. Otherwise (commands that read) the database must exist at this version's schema,
+    and nothing is created or migrated: a mistyped path is an error, not a new empty database.
+    """
+    from track_assets.db.engine import check_connection, make_engine
+
+    engine = make_engine(_settings().database_url, create_missing=create_missing)
+    try:
+        check_connection(engine)
+        if create_missing:
+            _migrate_to_head(engine)
+        else:
+            _require_current_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
-def _redacted(url) -> str:
-    return url.render_as_string(hide_password=True)
+def _migrate_to_head(engine: Engine) -> None:
+    from track_assets.db.migrate import SchemaError, ensure_schema
+
+    try:
+        ensure_schema(engine)
+    except SchemaError as error:  # a database migrated by a newer track_assets: says what to do
+        raise click.ClickException(str(error)) from None
+
+
+def _require_current_schema(engine: Engine) -> None:
+    from track_assets.db.engine import DB_UPGRADE_ADVICE, SchemaNotCurrent, shown_url
+    from track_assets.db.migrate import current_revision, head_revision
+
+    revision, head = current_revision(engine), head_revision()
+    if revision == head:
+        return
+    state = (
+        "has no track_assets schema"
+        if revision is None
+        else f"is at schema revision {revision}, not this version's {head}"
+    )
+    raise SchemaNotCurrent(f"the database {shown_url(engine.url)} {state}; {DB_UPGRADE_ADVICE}")
 
 
 def _add_sandbox_commands() -> None:

@@ -72,7 +72,10 @@ def _id_from_uri(text: str, uri: str) -> str:
 def _id_from_url(text: str, url: str) -> str:
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unclosed "[" in the host: "Invalid IPv6 URL"
+        raise InvalidPlaylistRef(text, f"it is not a readable URL ({error})") from None
     if parts.scheme not in ("http", "https"):
         raise InvalidPlaylistRef(text, f"the URL scheme {parts.scheme!r} is not http(s)")
     host = (parts.hostname or "").lower()

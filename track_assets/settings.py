@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -159,6 +160,16 @@ def field_label(resource: str, field_name: str) -> str:
     """How a message names a resource field: `freshness.static_ttl_days (TRACK_ASSETS_...)`."""
     variable = RESOURCE_VARIABLES[resource][field_name]
     return f"{resource}.{field_name} ({variable})"
+
+
+# The password of scheme://user:password@host...: up to the last "@", as a password may hold
+# any character and hiding too much is harmless.
+_URL_PASSWORD = re.compile(r"(?<=://)([^/@:]*):.*@")
+
+
+def hide_url_password(url: str) -> str:
+    """`url` with its password replaced by ***, whether or not the rest of it parses."""
+    return _URL_PASSWORD.sub(r"\1:***@", url)
 
 
 def is_set(value: str | None) -> bool:
@@ -392,10 +403,9 @@ def webhook_target(
     secret = (secret or "").strip() or None
     if url is None:
         return None, secret
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_http_url(url):
         raise ConfigurationError(
-            f"{url_name}={url!r} is not an http(s) URL; "
+            f"{url_name}={hide_url_password(url)!r} is not an http(s) URL; "
             "write it like https://example.com/hooks/track-assets"
         )
     if secret is None:
@@ -404,6 +414,15 @@ def webhook_target(
             f"secret the receiver checks signatures with, or unset {url_name}"
         )
     return url, secret
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number raises ValueError here
+    except ValueError:  # also an unclosed "[" ("Invalid IPv6 URL")
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def positive_number(raw: str | float | None, name: str, default: float) -> float:
@@ -415,9 +434,9 @@ def positive_number(raw: str | float | None, name: str, default: float) -> float
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise ConfigurationError(f"{name}={raw!r} is not a number")
+        raise ConfigurationError(f"{name}={raw!r} is not a number; write a number above 0")
     if value <= 0:
-        raise ConfigurationError(f"{name} must be positive (got {raw})")
+        raise ConfigurationError(f"{name} must be positive (got {raw}); write a number above 0")
     return value
 
 
@@ -425,5 +444,5 @@ def positive_integer(raw: str | int | None, name: str, default: int) -> int:
     """`raw` as a whole number > 0 (blank: `default`); `name` says where the value came from."""
     value = positive_number(raw, name, default)
     if value != int(value):
-        raise ConfigurationError(f"{name} must be a whole number (got {raw})")
+        raise ConfigurationError(f"{name} must be a whole number (got {raw}), such as 1 or 10")
     return int(value)
