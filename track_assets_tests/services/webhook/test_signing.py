@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from track_assets.services.webhook import sign_payload, verify_signature
 
@@ -33,3 +34,18 @@ def test_verify_rejects_wrong_secret_tampering_staleness_and_garbage():
     assert not verify_signature("k", "yesterday", BODY, signature, now=NOW)
     assert not verify_signature("k", str(NOW), BODY, None, now=NOW)
     assert not verify_signature("k", str(NOW), BODY, signature.upper(), now=NOW)
+
+
+def test_verify_rejects_a_timestamp_too_far_ahead_and_headers_replayed_on_another_body():
+    signature = sign_payload("k", NOW, BODY)
+    assert verify_signature("k", str(NOW), BODY, signature, now=NOW - 300)  # the bound itself
+    assert not verify_signature("k", str(NOW), BODY, signature, now=NOW - 301)  # from the future
+    other = b'{"id":8,"kind":"enrichment_events"}'
+    assert not verify_signature("k", str(NOW), other, signature, now=NOW)
+
+
+def test_verify_reads_the_real_clock_by_default():
+    now = int(time.time())
+    assert verify_signature("k", str(now), BODY, sign_payload("k", now, BODY))
+    old = now - 3600
+    assert not verify_signature("k", str(old), BODY, sign_payload("k", old, BODY))
