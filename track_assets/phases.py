@@ -81,6 +81,9 @@ class Phase:
     coverage_checks: tuple[CoverageCheck, ...] = ()
     checks: tuple[str, ...] = ()  # checks the phase's own logic decides
     per_playlist: bool = True
+    # Tracks fetched and stored per transaction: what a crash can lose, and what one bad
+    # answer can cost before the batch is worked track by track (defs/phase_asset.py).
+    batch: int = 20
 
     @property
     def check_names(self) -> tuple[str, ...]:
@@ -112,6 +115,7 @@ SPOTIFY_TRACK_METADATA = Phase(
     pool="spotify_api",
     kinds=("spotify",),
     coverage_checks=(CoverageCheck("isrc_coverage", "isrc", 0.99),),
+    batch=50,  # the Web API's tracks per call
 )
 SPOTIFY_CREDITS_LOOKUP = Lookup("spotify_credits", Freshness.STATIC)
 SPOTIFY_PLAY_COUNT = Lookup("spotify_play_count", Freshness.VOLATILE)
@@ -129,6 +133,7 @@ SPOTIFY_CREDITS = Phase(
     pool="spotify_web",
     kinds=("spotify", "chromium"),
     coverage_checks=(CoverageCheck("play_count_coverage", "play_count", 0.99),),
+    batch=50,  # an album's tracks together: one getAlbum gives all their play counts
 )
 MLC = Lookup("mlc_publisher_status", Freshness.STATIC)
 MLC_PUBLISHER_STATUS = Phase(
@@ -157,6 +162,7 @@ MUSICBRAINZ_SOCIAL_LINKS = Phase(
     pool="musicbrainz_api",
     kinds=("musicbrainz",),
     checks=("writers_looked_up",),
+    batch=5,  # at 1 request/s, a crash loses at most about 20 s
 )
 SONGWRITER_IDENTITY = Phase(
     "songwriter_identity",
@@ -181,6 +187,7 @@ CHARTMETRIC_ANALYTICS = Phase(
     ),
     pool="chartmetric_api",
     kinds=("chartmetric",),
+    batch=10,  # several requests a track at the plan's rate
     # Chartmetric does not know every track; below half, something is wrong.
     coverage_checks=(CoverageCheck("chartmetric_id_coverage", "chartmetric_id", 0.5),),
 )

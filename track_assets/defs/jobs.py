@@ -3,6 +3,8 @@ songwriter leads across every playlist."""
 
 import dagster as dg
 
+from track_assets.defs.crashed_runs import recording_its_worker
+
 fetch_playlist_job = dg.define_asset_job(
     "fetch_playlist_job",
     selection=dg.AssetSelection.assets("playlist_tracks"),
@@ -27,7 +29,11 @@ songwriter_leads_job = dg.define_asset_job(
 # Every job's steps (the UI's asset runs and backfills too) fork from a server that has imported
 # the code location once, instead of each starting Python and importing Dagster and the project
 # again (measured in docs/facts.md, "Step launch").
-step_executor = dg.multiprocess_executor.configured(
+# Each run first records its worker's host and pid, so a run whose worker was killed is known
+# as crashed and never blocks the next (defs/crashed_runs.py).
+step_executor = recording_its_worker(
+    dg.multiprocess_executor, "multiprocess_recording_its_worker"
+).configured(
     {"start_method": {"forkserver": {"preload_modules": ["track_assets.definitions"]}}},
     name="forkserver_multiprocess_executor",
 )

@@ -169,18 +169,18 @@ class PhaseRun:
         with fail_fast_on_systemic_errors():
             yield
 
-    def in_batches(
-        self, track_ids: Sequence[str], size: int, work: Callable[[list[str]], None]
-    ) -> list[str]:
-        """`work` (fetch, then store in one transaction) on `track_ids`, `size` at a time, so
-        what is stored stays stored if the step stops: a retried step resumes after it. A batch
-        whose answer fails after the HTTP layer's retries is worked track by track; a track that
-        still fails is recorded failed with the reason and a retry time, and the rest go on.
+    def in_batches(self, track_ids: Sequence[str], work: Callable[[list[str]], None]) -> list[str]:
+        """`work` (fetch, then store in one transaction) on `track_ids`, the phase's batch at a
+        time, so what is stored stays stored if the step stops: a retried step resumes after
+        it. A batch whose answer fails after the HTTP layer's retries is worked track by track;
+        a track that still fails is recorded failed with the reason and a retry time, and the
+        rest go on.
         Systemic errors end the step at once, and so do `OUTAGE_AFTER` tracks in a row with the
         service unreachable. Returns the tracks that failed."""
         failed: list[str] = []
         in_a_row = 0
         ids = list(track_ids)
+        size = self.phase.batch
         for start in range(0, len(ids), size):
             batch = ids[start : start + size]
             if len(batch) > 1 and self._tried(work, batch) is None:

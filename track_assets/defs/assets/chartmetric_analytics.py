@@ -17,8 +17,6 @@ from track_assets.enrichment.chartmetric_analytics import (
 )
 from track_assets.phases import CHARTMETRIC_ANALYTICS
 
-BATCH = 10  # tracks per transaction (each several requests at the plan's rate)
-
 
 @phase_asset(CHARTMETRIC_ANALYTICS)
 def chartmetric_analytics(
@@ -33,7 +31,7 @@ def chartmetric_analytics(
     stored: list[ChartmetricFindings] = []
     if due:
         with run.calling(chartmetric) as client:
-            run.in_batches(due, BATCH, partial(_fetch_and_store, run, client, isrcs, stored))
+            run.in_batches(due, partial(_fetch_and_store, run, client, isrcs, stored))
     closed = sum(1 for f in stored if f.chartmetric_id and f.streams is None)
     yield from run.finish(
         coverage=chartmetric_coverage,

@@ -18,8 +18,6 @@ from track_assets.enrichment.mlc_store import credited_writers, store_track_mlc,
 from track_assets.enrichment.publisher_status import publisher_status_for_track
 from track_assets.phases import MLC_PUBLISHER_STATUS
 
-BATCH = 20  # tracks per transaction
-
 
 @phase_asset(MLC_PUBLISHER_STATUS)
 def mlc_publisher_status(
@@ -33,7 +31,7 @@ def mlc_publisher_status(
     due = run.due()
     if due:
         with run.calling(mlc) as client:
-            run.in_batches(due, BATCH, partial(_fetch_and_store, run, client, by_id))
+            run.in_batches(due, partial(_fetch_and_store, run, client, by_id))
     yield from run.finish(coverage=mlc_coverage, preview=mlc_preview, extra=mlc_status_distribution)
 
 

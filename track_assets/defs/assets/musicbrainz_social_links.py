@@ -18,8 +18,6 @@ from track_assets.enrichment.musicbrainz_store import (
 from track_assets.enrichment.songwriter_links import CachedMusicBrainzLookups, writers_to_resolve
 from track_assets.phases import MUSICBRAINZ_SOCIAL_LINKS
 
-BATCH = 10  # tracks per transaction (MusicBrainz answers 1 request/s)
-
 
 @phase_asset(MUSICBRAINZ_SOCIAL_LINKS)
 def musicbrainz_social_links(
@@ -56,7 +54,7 @@ def musicbrainz_social_links(
 
     with run.failing_fast():
         lookups = CachedMusicBrainzLookups(musicbrainz.client(run.counters))
-        run.in_batches(list(chosen), BATCH, fetch_and_store)
+        run.in_batches(list(chosen), fetch_and_store)
     with run.storing() as conn:
         outcome = links_outcome(conn, chosen)
     run.report.preview = outcome.preview

@@ -22,8 +22,6 @@ from track_assets.enrichment.spotify_credits import (
 from track_assets.enrichment.spotify_records import found_credits, play_counts
 from track_assets.phases import SPOTIFY_CREDITS, SPOTIFY_CREDITS_LOOKUP, SPOTIFY_PLAY_COUNT
 
-BATCH = 50  # tracks per transaction
-
 
 @phase_asset(SPOTIFY_CREDITS)
 def spotify_credits(
@@ -45,7 +43,7 @@ def spotify_credits(
         work = sorted(dict.fromkeys(credits_due + counts_due), key=lambda t: album_of[t] or "")
         if work:
             due = _Due(set(credits_due), set(counts_due))
-            run.in_batches(work, BATCH, partial(_fetch_and_store, run, web, album_of, due))
+            run.in_batches(work, partial(_fetch_and_store, run, web, album_of, due))
     yield from run.finish(coverage=credits_coverage, preview=credits_preview)
 
 

@@ -22,7 +22,6 @@ from track_assets.enrichment.spotify_metadata import (
 )
 from track_assets.enrichment.spotify_records import fetch_track_metadata
 from track_assets.phases import SPOTIFY_TRACK_METADATA
-from track_assets.services.spotify_api.client import TRACKS_PER_CALL
 
 RETRY_UNKNOWN_AFTER = timedelta(days=1)
 UNKNOWN = "unknown to the Spotify Web API"
@@ -40,10 +39,7 @@ def spotify_track_metadata(
     due = run.due()
     if due:
         with run.calling(spotify_api) as api, run.calling(spotify_web) as web:
-            # One batch of the Web API's ids per transaction: a retried step resumes after it.
-            run.in_batches(
-                due, TRACKS_PER_CALL, partial(_fetch_and_store, run, api, web, spotify_api.market)
-            )
+            run.in_batches(due, partial(_fetch_and_store, run, api, web, spotify_api.market))
     yield from run.finish(coverage=metadata_coverage, preview=metadata_preview)
 
 
