@@ -259,6 +259,25 @@ def events_serve(host: str, port: int) -> None:
         raise click.ClickException(f"cannot serve events on {host}:{port}: {error}") from None
 
 
+@main.group()
+def runs() -> None:
+    """The Dagster runs of the pipeline."""
+
+
+@runs.command("recover")
+def runs_recover() -> None:
+    """Fail the runs whose worker died on this machine (killed, out of memory, a reboot) and
+    free the pool slots they hold, as the crashed_runs sensor does every 30 s under the daemon:
+    for when runs are executed from the shell with no daemon running."""
+    from track_assets.defs.crashed_runs import fail_crashed_runs
+
+    done = fail_crashed_runs(_instance(must_exist=True))
+    for line in done:
+        click.echo(line)
+    if not done:
+        click.echo("no crashed run, no pool slot held by an ended run")
+
+
 @main.command("accuracy")
 @click.argument("hard_cases", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")

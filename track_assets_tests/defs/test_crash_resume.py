@@ -108,11 +108,15 @@ def test_a_run_killed_mid_phase_frees_its_slot_and_the_next_run_resumes(
         assert killed.status == dg.DagsterRunStatus.STARTED  # nothing ended it
         assert killed.run_id in instance.event_log_storage.get_concurrency_run_ids()
 
-        crashed_runs_sensor(dg.build_sensor_context(instance=instance))
+        tick = crashed_runs_sensor(dg.build_sensor_context(instance=instance))
+        assert killed.run_id in tick.skip_message
 
         killed = instance.get_run_by_id(killed.run_id)
         assert killed.status == dg.DagsterRunStatus.FAILURE
         assert killed.run_id not in instance.event_log_storage.get_concurrency_run_ids()
+        recover = [str(BIN / "track-assets"), "runs", "recover"]  # the same, from a shell
+        again = subprocess.run(recover, env=env, capture_output=True, text=True, check=True)
+        assert again.stdout.strip() == "no crashed run, no pool slot held by an ended run"
         with connection(database_url) as conn:
             stored = _settled(conn, ids)  # more may have been stored before the kill landed
         asked_before = {s: sandbox.counters.snapshot(s) for s in SERVICES_BEFORE_MUSICBRAINZ}
