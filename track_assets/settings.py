@@ -58,7 +58,7 @@ class ServiceSettings:
 
 @dataclass(frozen=True)
 class _ServiceSpec:
-    prefix: str  # of its rate-limit variables: <prefix>_MAX_REQUESTS, <prefix>_PER_SECONDS
+    prefix: str  # of its client variables: <prefix>_MAX_REQUESTS, _PER_SECONDS, _TIMEOUT_SECONDS
     fields: dict[str, str]  # resource field -> variable, for credentials and selectors
     selectors: tuple[str, ...]  # fields: any of these set -> the real service
     required: tuple[str, ...]  # fields needed for the real service
@@ -70,16 +70,18 @@ class _ServiceSpec:
         return {
             **self.fields,
             **{f"{key}_url": variable for key, (variable, _) in self.urls.items()},
-            **self.rate_limit_variables(),
+            **self.client_variables(),
             "sandbox": SANDBOX_VARIABLE,
         }
 
-    def rate_limit_variables(self) -> dict[str, str]:
+    def client_variables(self) -> dict[str, str]:
         """The client-side limit (max_requests per per_seconds), for an account whose plan allows
-        more than the resource's default, or a private mirror."""
+        more than the resource's default, or a private mirror; and how long a request may wait
+        for an answer."""
         return {
             "max_requests": f"{self.prefix}_MAX_REQUESTS",
             "per_seconds": f"{self.prefix}_PER_SECONDS",
+            "timeout_seconds": f"{self.prefix}_TIMEOUT_SECONDS",
         }
 
 
@@ -342,7 +344,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     volatile_hours = positive_number(
         env.get(VOLATILE_TTL_VARIABLE), VOLATILE_TTL_VARIABLE, DEFAULT_VOLATILE_TTL_HOURS
     )
-    _check_rate_limits(env)
+    _check_client_variables(env)
     return Settings(
         dagster_home=home,
         database_url=env.get(DATABASE_URL_VARIABLE) or default_database_url(home),
@@ -358,12 +360,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def _check_rate_limits(env: Mapping[str, str]) -> None:
-    """Each service's limit variables, when set: a whole number of requests per a window > 0."""
+def _check_client_variables(env: Mapping[str, str]) -> None:
+    """Each service's client variables, when set: a whole number of requests per a window > 0,
+    a timeout > 0."""
     for spec in _SERVICES.values():
-        variables = spec.rate_limit_variables()
+        variables = spec.client_variables()
         positive_integer(env.get(variables["max_requests"]), variables["max_requests"], 1)
         positive_number(env.get(variables["per_seconds"]), variables["per_seconds"], 1.0)
+        positive_number(env.get(variables["timeout_seconds"]), variables["timeout_seconds"], 1.0)
 
 
 def nightly_cron(environ: Mapping[str, str] | None = None) -> str:

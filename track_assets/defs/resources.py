@@ -21,7 +21,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from track_assets.db.engine import make_engine
 from track_assets.db.migrate import ensure_schema_once
-from track_assets.services.http import FileRateLimiter, RequestCounters
+from track_assets.services.http import (
+    DEFAULT_TIMEOUT_SECONDS,
+    FileRateLimiter,
+    RequestCounters,
+    timeout_of,
+)
 from track_assets.settings import (
     DEFAULT_STATIC_TTL_DAYS,
     DEFAULT_VOLATILE_TTL_HOURS,
@@ -170,6 +175,10 @@ class _ServiceResource(dg.ConfigurableResource):
 
     max_requests: int = Field(description="Requests allowed per window, across all processes.")
     per_seconds: float = Field(description="The window, in seconds.")
+    timeout_seconds: float = Field(
+        default=DEFAULT_TIMEOUT_SECONDS,
+        description="How long a request waits for an answer before it is retried.",
+    )
     sandbox: str = Field(
         default="auto",
         description=(
@@ -230,6 +239,7 @@ class SpotifyApiResource(_ServiceResource):
             service,
             tier=parse_spotify_tier(self.tier, field_label(self.service_name, "tier")),
             counters=counters,
+            timeout=timeout_of(self.timeout_seconds),
             rate_limiter=self._limiter(service, service.credentials.get("SPOTIFY_CLIENT_ID", "")),
         )
 
@@ -272,6 +282,8 @@ class SpotifyWebResource(_ServiceResource):
             counters=counters,
             rate_limiter=self._limiter(service, sp_dc or "anonymous"),
             chromium_path=self.chromium_path,
+            timeout=timeout_of(self.timeout_seconds),
+            page_timeout=self.timeout_seconds,
         )
 
 
@@ -295,6 +307,7 @@ class ChartmetricResource(_ServiceResource):
             token,
             rate_limiter=self._limiter(service, token),
             counters=counters,
+            timeout=timeout_of(self.timeout_seconds),
         )
 
 
@@ -322,6 +335,7 @@ class MlcResource(_ServiceResource):
             service.credentials.get("MLC_PASSWORD", ""),
             rate_limiter=self._limiter(service, username),
             counters=counters,
+            timeout=timeout_of(self.timeout_seconds),
         )
 
 
@@ -348,6 +362,7 @@ class MusicBrainzResource(_ServiceResource):
             service.credentials.get("MUSICBRAINZ_CONTACT", ""),
             rate_limiter=self._limiter(service, "this machine's address"),
             counters=counters,
+            timeout=self.timeout_seconds,
         )
 
 

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import dagster as dg
+import httpx
 import pytest
 from dagster._core.remote_representation.external_data import (
     RepositorySnap,
@@ -215,6 +216,7 @@ def test_run_config_overrides_the_fields_bound_at_load(home, environment):
         ({"CHARTMETRIC_MAX_REQUESTS": "2.5"}, "CHARTMETRIC_MAX_REQUESTS must be a whole"),
         ({"MUSICBRAINZ_PER_SECONDS": "0"}, "MUSICBRAINZ_PER_SECONDS must be positive"),
         ({"MLC_MAX_REQUESTS": "many"}, "MLC_MAX_REQUESTS='many' is not a number"),
+        ({"SPOTIFY_WEB_TIMEOUT_SECONDS": "-1"}, "SPOTIFY_WEB_TIMEOUT_SECONDS must be positive"),
     ],
 )
 def test_a_malformed_variable_fails_the_load_with_one_line_naming_it(
@@ -244,6 +246,14 @@ def test_a_plans_rate_limit_is_bound_as_numbers_and_paces_the_client(environment
     service = ServiceSettings("chartmetric", {"base": "http://127.0.0.1:1"}, sandbox=True)
     limiter = chartmetric._limiter(service, "token")
     assert (limiter.max_requests, limiter.per_seconds) == (10, 1.0)
+
+
+def test_a_timeout_from_the_environment_reaches_the_client(environment):
+    environment({"MLC_TIMEOUT_SECONDS": "2.5"})
+    bound = resources().resources
+    assert (bound["mlc"].timeout_seconds, bound["chartmetric"].timeout_seconds) == (2.5, 30.0)
+    client = MlcResource(timeout_seconds=2.5, username="u", password="p").client(counters=None)
+    assert client._http._http.timeout == httpx.Timeout(2.5, connect=2.5)
 
 
 def test_malformed_run_config_values_are_named_when_the_resource_is_used():

@@ -1,7 +1,12 @@
 """The shared HTTP layer of every service client: retries, token refresh, rate limits, counters."""
 
 from track_assets.services.http.auth import TokenProvider
-from track_assets.services.http.client import DEFAULT_TIMEOUT, ServiceHttpClient
+from track_assets.services.http.client import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_TIMEOUT_SECONDS,
+    ServiceHttpClient,
+    timeout_of,
+)
 from track_assets.services.http.counters import RequestCounters, Snapshot, snapshot_delta
 from track_assets.services.http.errors import (
     RetryAfterTooLong,
@@ -16,6 +21,7 @@ from track_assets.services.http.tokens import TokenCache
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TIMEOUT_SECONDS",
     "RETRYABLE_STATUSES",
     "FileRateLimiter",
     "NullRateLimiter",
@@ -32,5 +38,6 @@ __all__ = [
     "Unauthorized",
     "parse_retry_after",
     "snapshot_delta",
+    "timeout_of",
     "tls_context",
 ]

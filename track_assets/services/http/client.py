@@ -17,7 +17,14 @@ from track_assets.services.http.rate_limit import NullRateLimiter, RateLimiter
 from track_assets.services.http.retry import RetryPolicy, parse_retry_after
 from track_assets.services.http.tls import tls_context
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_TIMEOUT_SECONDS = 30.0  # to wait for an answer; connecting gets at most 10 s of it
+DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_TIMEOUT_SECONDS, connect=10.0)
+
+
+def timeout_of(seconds: float) -> httpx.Timeout:
+    """The timeout of a request that may wait `seconds` for an answer."""
+    return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
 
 # Transport errors that say nothing about the network and would fail again identically.
 _NOT_RETRYABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)

@@ -30,6 +30,7 @@ from musicbrainzngs import mbxml
 from musicbrainzngs import musicbrainz as mb_module
 
 from track_assets.services.http import (
+    DEFAULT_TIMEOUT_SECONDS,
     NullRateLimiter,
     RateLimiter,
     RequestCounters,
@@ -47,7 +48,6 @@ from track_assets.services.musicbrainz.parsing import MalformedResponse
 
 SERVICE = parsing.SERVICE
 APP_NAME = "track-assets"
-DEFAULT_TIMEOUT = 30.0
 # musicbrainzngs sleeps 2, 4, 6 ... s between attempts; 4 attempts wait 12 s in all, not 56 s.
 DEFAULT_MAX_ATTEMPTS = 4
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -290,7 +290,7 @@ class MusicBrainzClient:
         *,
         app: str = APP_NAME,
         version: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> None:
         if not contact or not contact.strip():
