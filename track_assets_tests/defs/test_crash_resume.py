@@ -15,17 +15,16 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from sqlalchemy import func, select
 
-from track_assets.db.repository import get_track, phase_statuses
-from track_assets.db.tables import artist_songwriters, songwriters, track_credits
+from track_assets.db.repository import phase_statuses
 from track_assets.defs.crashed_runs import crashed_runs_sensor
-from track_assets.phases import FIELDS, MUSICBRAINZ_SOCIAL_LINKS
+from track_assets.phases import MUSICBRAINZ_SOCIAL_LINKS
 from track_assets.sandbox.client_limits import relaxed_limit_environment
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
 from track_assets_tests.support.database import connection
+from track_assets_tests.support.integrity import ONE_DAY_FIELDS, differences, duplicated_rows
 from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(600)]
@@ -139,21 +138,8 @@ def test_a_run_killed_mid_phase_frees_its_slot_and_the_next_run_resumes(
 
     with connection(database_url) as conn, connection(enriched.url) as reference:
         assert _settled(conn, ids) == set(ids)
-        for track_id in ids:
-            got, expected = get_track(conn, track_id), get_track(reference, track_id)
-            for field in FIELDS:
-                if field.name != "stream_velocity":
-                    assert getattr(got, field.name) == getattr(expected, field.name), (
-                        track_id,
-                        field.name,
-                    )
-        for table, key in (
-            (track_credits, (track_credits.c.track_id, track_credits.c.role, track_credits.c.name)),
-            (artist_songwriters, tuple(artist_songwriters.primary_key.columns)),
-            (songwriters, (songwriters.c.identity_key,)),
-        ):
-            duplicated = conn.execute(select(*key).group_by(*key).having(func.count() > 1)).all()
-            assert duplicated == [], table.name
+        assert differences(conn, reference, ids, ONE_DAY_FIELDS) == []
+        assert duplicated_rows(conn) == {}
 
 
 def _requests_since(before, sandbox) -> dict[str, int]:

@@ -90,11 +90,18 @@ class _Session:
 
 
 class _BootstrapHiccup(Exception):
-    """The page could not start (429/5xx or a network error): open it again."""
+    """The page could not start (429/5xx, a network error, one of its scripts failed to load):
+    open it again. `if_it_persists` is raised instead once every attempt has failed so."""
 
-    def __init__(self, problem: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        problem: str,
+        retry_after: float | None = None,
+        if_it_persists: Exception | None = None,
+    ) -> None:
         super().__init__(problem)
         self.retry_after = retry_after
+        self.if_it_persists = if_it_persists
 
 
 async def capture_session(
@@ -133,8 +140,11 @@ async def capture_session(
         try:
             request = await asyncio.wait_for(sent, timeout)
         except TimeoutError:
+            # A script of the page that failed to load, or a web player that changed.
             problem = f"no such request within {timeout:g} s"
-            raise WebPlayerBootstrapFailed(url, operation, problem) from None
+            raise _BootstrapHiccup(
+                problem, if_it_persists=WebPlayerBootstrapFailed(url, operation, problem)
+            ) from None
         headers = await request.all_headers()
         call = parsing.persisted_query_of(request.method, request.url, request_text(request))
         if call is None or not call.sha256:
@@ -237,6 +247,8 @@ class SessionReader:
             except _BootstrapHiccup as hiccup:
                 failures += 1
                 if failures >= self._policy.max_attempts:
+                    if hiccup.if_it_persists is not None:
+                        raise hiccup.if_it_persists from None
                     raise ServiceUnavailable(
                         service=SERVICE,
                         endpoint=f"page {url}",
