@@ -87,6 +87,9 @@ def playlists_add(refs: tuple[str, ...]) -> None:
     new = [ref.playlist_id for ref in parsed if ref.playlist_id not in known]
     if new:
         instance.add_dynamic_partitions(PLAYLISTS_PARTITION, new)
+    from track_assets.pools import ensure_pool_limits
+
+    ensure_pool_limits(instance)  # before runs of several playlists start at once
     for ref in parsed:
         state = "added" if ref.playlist_id in new else "already tracked"
         click.echo(f"{ref.playlist_id}  {state}  {ref.url}")
