@@ -8,6 +8,7 @@ MalformedResponse naming the endpoint and the key). Shapes: track_assets_tests/f
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,7 +107,24 @@ class _Reader:
         value = self._get(key, True)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._fail(key, f"is {_kind(value)}, not a number")
-        return float(value)
+        return self._finite(key, value)
+
+    def seconds(self, key: str) -> float:
+        """A positive whole number of seconds (a token's lifetime)."""
+        value = self.whole(key)
+        if value <= 0:
+            raise self._fail(key, f"is {value}, not a positive number of seconds")
+        return self._finite(key, value)
+
+    def _finite(self, key: str, value: int | float) -> float:
+        # JSON allows integers of any size and Python's json reads NaN and Infinity.
+        try:
+            number = float(value)
+        except OverflowError:
+            raise self._fail(key, "is a number too large to read") from None
+        if not math.isfinite(number):
+            raise self._fail(key, f"is {value!r}, not a finite number")
+        return number
 
     def flag(self, key: str, *, required: bool = True, nullable: bool = False) -> Any:
         value = self._get(key, required)
@@ -180,13 +198,15 @@ def decode_json(content: bytes, endpoint: str) -> Any:
         return json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedResponse(endpoint, "the body", f"is not JSON ({error})") from None
+    except RecursionError:  # json's decoder recurses once per nested array or object
+        raise MalformedResponse(endpoint, "the body", "is nested too deeply to be read") from None
 
 
 def parse_error(content: bytes) -> ErrorBody:
     """Whatever an error body says; never raises (a 403 from audio-features has no message)."""
     try:
         data = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return ErrorBody()
     if not isinstance(data, Mapping):
         return ErrorBody()
@@ -210,7 +230,7 @@ def parse_token(data: Any, endpoint: str) -> AccessToken:
     token = r.text("access_token")
     if not token:
         raise MalformedResponse(endpoint, "$.access_token", "is empty")
-    return AccessToken(value=token, expires_in=float(r.whole("expires_in")))
+    return AccessToken(value=token, expires_in=r.seconds("expires_in"))
 
 
 def parse_several(data: Any, key: str, endpoint: str, count: int) -> list[Any]:
@@ -514,13 +534,13 @@ def _timestamp(r: _Reader, key: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range
         raise MalformedResponse(
             r.endpoint, f"{r.where}.{key}", f"is {text!r}, not an ISO-8601 time"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 # --- search ---------------------------------------------------------------------------------

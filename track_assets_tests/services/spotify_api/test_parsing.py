@@ -383,3 +383,39 @@ def test_bad_added_at_is_malformed() -> None:
     with pytest.raises(MalformedResponse) as raised:
         parse_playlist_page(data, ENDPOINT)
     assert raised.value.where == "$.items[2].added_at"
+
+
+# --- bodies found by fuzzing (track_assets_tests/services/test_parser_fuzz.py), shrunk ------------
+
+
+def test_a_body_nested_too_deeply_is_malformed_not_a_recursion_error() -> None:
+    deep = b"[" * 2000  # json's decoder recursed once per "[" and raised RecursionError
+    with pytest.raises(MalformedResponse, match="nested too deeply"):
+        decode_json(deep, ENDPOINT)
+    assert parse_error(deep).message is None
+
+
+@pytest.mark.parametrize("expires_in", [10**400, 0, -3600])
+def test_a_token_lifetime_that_is_not_a_positive_float_is_malformed(expires_in: int) -> None:
+    # 10**400 raised OverflowError converting to float
+    token = {"access_token": "BQBj", "token_type": "Bearer", "expires_in": expires_in}
+    with pytest.raises(MalformedResponse) as raised:
+        parse_token(token, "POST /api/token")
+    assert raised.value.where == "$.expires_in"
+
+
+@pytest.mark.parametrize("value", [10**400, float("nan"), float("inf")])
+def test_an_audio_feature_that_is_not_a_finite_float_is_malformed(value: float) -> None:
+    # 10**400 raised OverflowError; NaN and Infinity (which json reads) were kept
+    data = webapi("audio-features_single_2017.json") | {"danceability": value}
+    with pytest.raises(MalformedResponse) as raised:
+        parse_audio_features(data, ENDPOINT)
+    assert raised.value.where == "$.danceability"
+
+
+def test_an_added_at_pushed_out_of_the_calendar_by_its_offset_is_malformed() -> None:
+    data = webapi("playlist-tracks_tracks-and-episodes_2022.json")
+    data["items"][2]["added_at"] = "0001-01-01T00:00:00+01:00"  # was OverflowError
+    with pytest.raises(MalformedResponse) as raised:
+        parse_playlist_page(data, ENDPOINT)
+    assert raised.value.where == "$.items[2].added_at"
