@@ -27,7 +27,9 @@ class Credit:
 
     @property
     def artist_id(self) -> str | None:
-        return self.artist_uri.rsplit(":", 1)[1] if self.artist_uri else None
+        parts = self.artist_uri.split(":") if self.artist_uri else []
+        is_artist = len(parts) == 3 and parts[:2] == ["spotify", "artist"] and parts[2]
+        return parts[2] if is_artist else None
 
 
 @dataclass(frozen=True)

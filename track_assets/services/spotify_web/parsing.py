@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -177,6 +177,8 @@ def load_json(body: bytes | str, what: str) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedResponse(what, f"the body is not JSON ({error})") from None
+    except RecursionError:  # json's decoder recurses once per nested array or object
+        raise MalformedResponse(what, "the body is nested too deeply to be read") from None
 
 
 def _error_messages(payload: Any) -> list[str]:
@@ -202,7 +204,7 @@ def pathfinder_data(status: int, body: bytes | str, what: str) -> dict[str, Any]
     """
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         if status != 200:
             raise WebPlayerRequestFailed(what, status) from None
         raise MalformedResponse(what, f"the body is not JSON ({error})") from None
@@ -221,7 +223,7 @@ def error_message(body: bytes | str) -> str:
     """The message of a Spotify error body, or ''."""
     try:
         return _spotify_error_message(json.loads(body))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return ""
 
 
@@ -260,7 +262,10 @@ def _optional_int(value: Any, what: str, field: str) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and _DIGITS.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts (4300)
+            raise MalformedResponse(what, f"{field} has {len(value)} digits") from None
     raise MalformedResponse(what, f"{field} is {value!r}, not a number")
 
 
@@ -269,11 +274,15 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _iso_datetime(value: Any) -> datetime | None:
+    """An aware UTC datetime (a time without a zone is taken as UTC); None when unreadable."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range
         return None
 
 
@@ -418,7 +427,8 @@ def parse_playlist_item(item: Any, position: int, what: str) -> WebPlaylistItem:
     data = _at(item, "itemV2", "data")
     typename = _at(data, "__typename")
     item_uri = _optional_str(_at(data, "uri"))
-    kind = _ITEM_KINDS.get(typename, ItemKind.UNAVAILABLE) if data else ItemKind.UNAVAILABLE
+    known = _ITEM_KINDS.get(typename) if isinstance(typename, str) else None  # a list: unhashable
+    kind = known if data and known is not None else ItemKind.UNAVAILABLE
     if item_uri and item_uri.startswith("spotify:local:"):
         kind = ItemKind.LOCAL
     track_id = id_of_uri(item_uri, "track") if kind is ItemKind.TRACK else None
@@ -529,6 +539,12 @@ def _credits_from_groups(
     )
 
 
+def _artist_uri(value: Any) -> str | None:
+    """A credited person's `spotify:artist:<id>`; None for a name-only credit ("" on the wire)
+    or any other value."""
+    return value if id_of_uri(value, "artist") else None
+
+
 def _names(values: Any, what: str, field: str) -> tuple[str, ...]:
     if values is None:
         return ()
@@ -556,7 +572,7 @@ def parse_spclient_credits(body: bytes | str, track_id: str) -> TrackCredits:
             people.append(
                 Credit(
                     name=name,
-                    artist_uri=_optional_str(_at(person, "uri")),  # "" for name-only credits
+                    artist_uri=_artist_uri(_at(person, "uri")),
                     role_group=title,
                     subroles=_names(_at(person, "subroles"), what, "subroles"),
                 )
@@ -577,7 +593,7 @@ def parse_credits_modal(data: Mapping[str, Any], track_id: str) -> TrackCredits:
         if not isinstance(name, str) or not name.strip():
             raise MalformedResponse(what, "a contributor without a name")
         title = str(_at(item, "roleGroup", "name") or "Other")
-        person = (name, _optional_str(_at(item, "uri")))
+        person = (name, _artist_uri(_at(item, "uri")))
         roles = groups.setdefault(title, {}).setdefault(person, [])
         role = _at(item, "role")
         if isinstance(role, str) and role and role.lower() not in roles:
@@ -592,11 +608,9 @@ def parse_credits_modal(data: Mapping[str, Any], track_id: str) -> TrackCredits:
         )
         for title, people in groups.items()
     ]
-    sources = tuple(
-        str(source["name"])
-        for source in (_at(trait, "sources", "items") or [])
-        if isinstance(source, dict) and source.get("name")
-    )
+    listed = _at(trait, "sources", "items")
+    names = [_at(source, "name") for source in listed] if isinstance(listed, list) else []
+    sources = tuple(name for name in names if isinstance(name, str) and name)
     return _credits_from_groups(track_id, parsed, sources)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from track_assets.services.spotify_web import (
+    Credit,
     ItemKind,
     MalformedResponse,
     WebPlayerRequestFailed,
@@ -265,3 +266,66 @@ def test_persisted_query_is_read_from_post_and_get_requests() -> None:
     assert parsing.endpoint_label("GET", f"https://open.spotify.com/track/{NEVER_GONNA}") == (
         "GET /track/{id}"
     )
+
+
+# -- bodies found by fuzzing (track_assets_tests/services/test_parser_fuzz.py), shrunk ----------
+
+
+def test_a_body_nested_too_deeply_is_malformed_not_a_recursion_error() -> None:
+    deep = b"[" * 2000  # json's decoder recursed once per "[" and raised RecursionError
+    with pytest.raises(MalformedResponse):
+        parsing.pathfinder_data(200, deep, "test")
+    with pytest.raises(MalformedResponse, match="nested too deeply"):
+        parsing.parse_spclient_credits(deep, STUPID_SONG)
+    assert parsing.error_message(deep) == ""
+
+
+def test_a_number_of_more_digits_than_python_converts_is_malformed() -> None:
+    session = reference_json(EMBED)["props"]["pageProps"]["state"]["settings"]["session"]
+    session["accessTokenExpirationTimestampMs"] = "9" * 5000  # int() raised ValueError
+    with pytest.raises(MalformedResponse, match="5000 digits"):
+        parsing.parse_token(json.dumps(session))
+
+
+@pytest.mark.parametrize("uri", ["s", "0", "spotify:track:4LfCY65LvojKjWEnU7fNN4"])
+def test_a_credit_whose_uri_is_no_artist_uri_is_a_name_only_credit(uri: str) -> None:
+    recorded = reference_json(CREDITS)
+    recorded["roleCredits"][0]["artists"][0]["uri"] = uri  # artist_id raised IndexError on "s"
+    credits = parsing.parse_spclient_credits(json.dumps(recorded), STUPID_SONG)
+    assert (credits.performers[0].artist_uri, credits.performers[0].artist_id) == (None, None)
+
+    item = {"name": "Olivia Rodrigo", "uri": uri, "role": "main artist"}
+    modal = {"trackUnion": {"creditsTrait": {"contributors": {"items": [item]}}}}
+    other = parsing.parse_credits_modal(modal, STUPID_SONG).other[0]
+    assert (other.artist_uri, other.artist_id) == (None, None)
+    assert Credit("Olivia Rodrigo", uri, "Performers", ()).artist_id is None
+
+
+@pytest.mark.parametrize("sources", [5, "Olivia Rodrigo PS", {"name": "x"}, [{"name": 5}]])
+def test_credits_modal_sources_that_are_not_a_list_of_names_are_left_out(sources) -> None:
+    trait = {"contributors": {"items": []}, "sources": {"items": sources}}  # 5: TypeError
+    credits = parsing.parse_credits_modal({"trackUnion": {"creditsTrait": trait}}, STUPID_SONG)
+    assert credits.source_names == ()
+
+
+def test_a_playlist_item_whose_typename_is_not_text_is_unavailable() -> None:
+    item = reference_json(FETCH_PLAYLIST)["data"]["playlistV2"]["content"]["items"][0]
+    item["itemV2"]["data"]["__typename"] = []  # unhashable: TypeError
+    parsed = parsing.parse_playlist_item(item, 0, "test")
+    assert (parsed.kind, parsed.track_id) == (ItemKind.UNAVAILABLE, None)
+
+
+@pytest.mark.parametrize(
+    ("iso", "added_at"),
+    [
+        ("2026-05-29T04:02:20", datetime(2026, 5, 29, 4, 2, 20, tzinfo=UTC)),  # was naive
+        ("2026-05-29T06:02:20+02:00", datetime(2026, 5, 29, 4, 2, 20, tzinfo=UTC)),
+        ("0001-01-01T00:00:00+01:00", None),  # out of the calendar once in UTC
+    ],
+)
+def test_a_playlist_item_is_added_at_an_aware_utc_time(iso: str, added_at) -> None:
+    item = reference_json(FETCH_PLAYLIST)["data"]["playlistV2"]["content"]["items"][0]
+    item["addedAt"]["isoString"] = iso
+    parsed = parsing.parse_playlist_item(item, 0, "test")
+    assert parsed.added_at == added_at
+    assert added_at is None or parsed.added_at.tzinfo is UTC
