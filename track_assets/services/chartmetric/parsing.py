@@ -8,6 +8,7 @@ body track_assets_tests/fixtures/reference/chartmetric/json/artist-where-people-
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -37,10 +38,21 @@ class MalformedResponse(BaseMalformedResponse):
     )
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"
+
+
 class _Reader(JsonReader):
     """Typed access to one response's JSON, naming the endpoint and key path on any mismatch."""
 
     error = MalformedResponse
+
+    def json(self, body: bytes | str) -> Any:
+        try:
+            return super().json(body)
+        except RecursionError:  # json's decoder recurses once per nested array or object
+            raise self.fail("(body)", "nested too deeply to be read") from None
 
     def envelope(self, body: bytes | str) -> Any:
         data = self.json(body)
@@ -59,8 +71,11 @@ class _Reader(JsonReader):
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        raise self.fail(key, f"expected a whole number, got {value!r}")
+            try:
+                return int(value.strip())
+            except ValueError:  # digits int() refuses ("²"), or more than 4300 of them
+                pass
+        raise self.fail(key, f"expected a whole number, got {_short(value)}")
 
     def required_integer(self, value: Any, key: str) -> int:
         number = self.integer(value, key)
@@ -72,7 +87,13 @@ class _Reader(JsonReader):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, f"expected a number, got {value!r}")
+            raise self.fail(key, f"expected a number, got {_short(value)}")
+        try:
+            finite = math.isfinite(value)  # JSON ints have no size limit; json reads NaN too
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise self.fail(key, f"expected a finite number, got {_short(value)}")
         return value
 
     def text(self, value: Any, key: str) -> str | None:
@@ -103,11 +124,11 @@ class _Reader(JsonReader):
             return None
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+            if parsed.tzinfo is None:
+                return parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range
             raise self.fail(key, f"expected an ISO timestamp, got {text!r}") from None
-        if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
 
 
 # --- token and errors -------------------------------------------------------------------------
@@ -130,7 +151,7 @@ def error_message(body: bytes | str) -> str | None:
     """The `error` string of an error body, if the body has one."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if isinstance(data, dict) and isinstance(data.get("error"), str):
         return data["error"]
@@ -141,21 +162,26 @@ def rate_limit_reset(headers: Mapping[str, str]) -> float | None:
     """`X-RateLimit-Reset`: the Unix time at which a new request would succeed."""
     value = headers.get("X-RateLimit-Reset")
     try:
-        return float(value) if value is not None else None
+        reset = float(value) if value is not None else None
     except ValueError:
         return None
+    return reset if reset is not None and math.isfinite(reset) else None  # "nan", 400 digits
 
 
 def body_retry_after(body: bytes | str) -> float | None:
     """Seconds from the 429 body's `Retry-after`, which an older API version sent (docs/services.md#chartmetric-rate-limit)."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     value = data.get("Retry-after") if isinstance(data, dict) else None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         return None
-    return float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 # --- ids and search ---------------------------------------------------------------------------

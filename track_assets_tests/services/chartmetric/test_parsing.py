@@ -11,12 +11,16 @@ import pytest
 from track_assets.services.chartmetric import ChartmetricPlaylist, MalformedResponse
 from track_assets.services.chartmetric.client import wait_for_rate_limit_reset
 from track_assets.services.chartmetric.parsing import (
+    body_retry_after,
+    error_message,
     parse_ids,
     parse_playlist_search,
     parse_playlist_tracks,
+    parse_songwriter_search,
     parse_stats,
     parse_token,
     parse_track,
+    rate_limit_reset,
 )
 from track_assets_tests.support.reference import reference_json
 
@@ -144,3 +148,57 @@ def test_the_wait_after_a_429_comes_from_x_ratelimit_reset():
     assert wait == pytest.approx(1.5)
     assert wait_for_rate_limit_reset(response(429, {}, {"Retry-after": 3})) == 3.0
     assert wait_for_rate_limit_reset(response(503, {"X-RateLimit-Reset": str(int(now))})) is None
+
+
+# --- bodies found by fuzzing (track_assets_tests/services/test_parser_fuzz.py), shrunk ---------
+
+
+def test_a_body_nested_too_deeply_is_malformed_not_a_recursion_error():
+    deep = b"[" * 2000  # json's decoder recursed once per "[" and raised RecursionError
+    with pytest.raises(MalformedResponse) as raised:
+        parse_ids(deep, EP)
+    assert raised.value.key == "(body)" and "nested too deeply" in str(raised.value)
+    assert error_message(deep) is None and body_retry_after(deep) is None
+
+
+@pytest.mark.parametrize("doc_id", ["²", "9" * 5000])  # str.isdigit() but int() refuses
+def test_digits_int_refuses_are_malformed(doc_id):
+    with pytest.raises(MalformedResponse) as raised:
+        parse_songwriter_search(
+            _body({"obj": {"songwriters": [{"name": "S", "doc_id": doc_id}]}}), EP
+        )
+    assert raised.value.key == "obj.songwriters[0].doc_id"
+    with pytest.raises(MalformedResponse) as raised:
+        parse_playlist_tracks(_body({"obj": [{"cm_track": doc_id}]}), EP)
+    assert raised.value.key == "obj[0].cm_track"
+
+
+@pytest.mark.parametrize("value", [10**400, float("nan"), float("inf")])
+def test_numbers_that_are_no_finite_float_are_malformed(value):
+    # 10**400 raised OverflowError in float(); NaN and Infinity (json reads them) were kept
+    with pytest.raises(MalformedResponse) as raised:
+        parse_token(_body({"token": "t", "expires_in": value}), "POST /api/token")
+    assert raised.value.key == "expires_in"
+    with pytest.raises(MalformedResponse) as raised:
+        parse_track(_body({"obj": {"id": 1, "score": value}}), EP)
+    assert raised.value.key == "obj.score"
+    stats = {"obj": [{"data": [{"value": value, "timestp": "2025-04-21"}]}]}
+    with pytest.raises(MalformedResponse) as raised:
+        parse_stats(_body(stats), EP)
+    assert raised.value.key == "obj[0].data[0].value"
+    assert body_retry_after(_body({"Retry-after": value})) is None
+
+
+def test_a_timestamp_pushed_out_of_the_calendar_by_its_offset_is_malformed():
+    body = _body({"obj": [{"cm_track": 1, "added_at": "0001-01-01T00:00:00+01:00"}]})
+    with pytest.raises(MalformedResponse) as raised:  # was OverflowError
+        parse_playlist_tracks(body, EP)
+    assert raised.value.key == "obj[0].added_at"
+
+
+@pytest.mark.parametrize("reset", ["nan", "inf", "1" + "0" * 400])
+def test_a_rate_limit_reset_that_is_no_finite_time_is_ignored(reset):
+    assert rate_limit_reset({"X-RateLimit-Reset": reset}) is None  # was nan or inf
+    request = httpx.Request("GET", "https://api.chartmetric.com/api/track/1")
+    response = httpx.Response(429, headers={"X-RateLimit-Reset": reset}, request=request)
+    assert wait_for_rate_limit_reset(response) is None  # back off instead of waiting forever
