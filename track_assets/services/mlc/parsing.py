@@ -42,6 +42,12 @@ class _Reader(JsonReader):
     error = MalformedResponse
     parse_float = Decimal  # shares such as 33.33 stay exact
 
+    def json(self, body: bytes | str) -> Any:
+        try:
+            return super().json(body)
+        except RecursionError:  # json's decoder recurses once per nested array or object
+            raise self.fail("(body)", "nested too deeply to be read") from None
+
     def text(self, value: Any, key: str) -> str | None:
         """A non-empty string, stripped; None for null or blank."""
         if value is None:
@@ -95,7 +101,7 @@ def parse_token(body: bytes | str, endpoint: str) -> TokenGrant:
     raw = data.get("expiresIn")
     try:
         expires_in = float(raw) if not isinstance(raw, bool) and raw is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         expires_in = None
     if expires_in is None or not 0 < expires_in < float("inf"):
         raise read.fail("expiresIn", f"expected a positive number of seconds, got {raw!r}")
@@ -111,7 +117,7 @@ def error_description(body: bytes | str) -> str | None:
     gateway's `message`; None when the body says nothing readable."""
     try:
         data = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

@@ -10,9 +10,11 @@ import pytest
 
 from track_assets.services.mlc import MalformedResponse
 from track_assets.services.mlc.parsing import (
+    error_description,
     parse_recordings,
     parse_token,
     parse_work,
+    parse_works,
     works_request_body,
 )
 
@@ -72,3 +74,21 @@ def test_empty_recording_bodies_are_no_recordings_and_broken_ones_are_malformed(
 
 def test_the_works_body_spells_the_song_code_with_a_lower_case_s():
     assert works_request_body(["AB12CD"]) == [{"mlcsongCode": "AB12CD"}]
+
+
+# --- bodies found by fuzzing (track_assets_tests/services/test_parser_fuzz.py), shrunk ---------
+
+
+def test_a_body_nested_too_deeply_is_malformed_not_a_recursion_error():
+    deep = b"[" * 2000  # json's decoder recursed once per "[" and raised RecursionError
+    with pytest.raises(MalformedResponse) as raised:
+        parse_works(deep, ENDPOINT)
+    assert raised.value.key == "(body)" and "nested too deeply" in str(raised.value)
+    assert error_description(deep) is None
+
+
+def test_a_token_lifetime_too_large_for_a_float_is_malformed():
+    body = json.dumps({"idToken": "id", "expiresIn": 10**400})  # float() raised OverflowError
+    with pytest.raises(MalformedResponse) as raised:
+        parse_token(body, ENDPOINT)
+    assert raised.value.key == "expiresIn"
