@@ -59,26 +59,40 @@ class FetchedPlaylist:
 
 
 class SourceDeclined(Exception):
-    """A source cannot serve this playlist (unknown to it, closed to the tier, not found); the
-    message says what it answered, so the next source is tried."""
+    """A source cannot serve this playlist (unknown to it, closed to the tier, not found, or its
+    answer stayed unreadable through every retry); the message says what it answered, so the
+    next source is tried. `unreadable`: the source answered, but in no form that could be read
+    (a cut-off body, a page from its edge, a changed format): a rerun may well read it."""
+
+    def __init__(self, answer: str, *, unreadable: bool = False) -> None:
+        super().__init__(answer)
+        self.unreadable = unreadable
 
 
 @dataclass(frozen=True)
 class Attempt:
     method: str
     answer: str  # "served" or what the source said
+    unreadable: bool = False
 
 
 class PlaylistUnavailable(Exception):
-    """No source could serve the playlist; the message names each one's answer."""
+    """No source could serve the playlist; the message names each one's answer and what to do:
+    rerun when an answer could not be read, else check the playlist."""
 
     def __init__(self, playlist_id: str, attempts: Sequence[Attempt]) -> None:
         self.playlist_id = playlist_id
         self.attempts = tuple(attempts)
         answers = "; ".join(f"{a.method}: {a.answer}" for a in attempts) or "no source configured"
+        advice = (
+            "An answer could not be read: rerun later; if it persists, that service changed "
+            "its format."
+            if any(a.unreadable for a in attempts)
+            else "Check that the playlist exists and is public."
+        )
         super().__init__(
             f"Playlist {playlist_id} ({PlaylistRef(playlist_id).url}) could not be read. "
-            f"{answers}. Check that the playlist exists and is public."
+            f"{answers}. {advice}"
         )
 
 
@@ -109,7 +123,7 @@ def fetch_first_available(
         try:
             fetched = fetch()
         except SourceDeclined as declined:
-            attempts.append(Attempt(method, str(declined)))
+            attempts.append(Attempt(method, str(declined), declined.unreadable))
             continue
         attempts.append(Attempt(method, SERVED))
         return FetchResult(fetched, tuple(attempts))

@@ -1,15 +1,17 @@
 """Phase 0's three ways of reading a playlist, each adapted to `FetchedPlaylist`, and the two
 cheap ways of asking Spotify whether Chartmetric's copy is current, adapted to `SpotifyListing`.
 
-A source that cannot serve this playlist raises `SourceDeclined` with what it answered; any
-other error (credentials, quota, a service down) is systemic and fails the step. Asking Spotify
-about a copy is gentler: a refusal of any kind only means that way of asking cannot tell.
+A source that cannot serve this playlist raises `SourceDeclined` with what it answered, and so
+does one whose answer stays unreadable through the HTTP layer's retries (its MalformedResponse:
+the next source may well serve); any other error (credentials, quota, a service down) is
+systemic and fails the step. Asking Spotify about a copy is gentler: a refusal of any kind,
+an unreadable answer included, only means that way of asking cannot tell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from track_assets.enrichment.playlist_fetch import (
     FetchedItem,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from track_assets.services.spotify_web import SpotifyWebClient, WebPlaylist
 
 Source = tuple[str, Callable[[], FetchedPlaylist]]
+T = TypeVar("T")
 
 
 def sources_in_order(
@@ -39,19 +42,51 @@ def sources_in_order(
     """Chartmetric (its copy kept only when Spotify does not contradict it), then the Web API,
     then the web player. Each argument gives its client, opened on first use."""
     listings = [
-        ("spotify_api", lambda: listing_from_web_api(spotify_api(), playlist_id)),
-        ("web_player", lambda: listing_from_web_player(spotify_web(), playlist_id)),
+        (
+            "spotify_api",
+            declining_unreadable(lambda: listing_from_web_api(spotify_api(), playlist_id)),
+        ),
+        (
+            "web_player",
+            declining_unreadable(lambda: listing_from_web_player(spotify_web(), playlist_id)),
+        ),
     ]
     return [
         (
             "chartmetric",
-            lambda: checked_copy(
-                playlist_from_chartmetric(chartmetric(), playlist_id), listings, known
+            declining_unreadable(
+                lambda: checked_copy(
+                    playlist_from_chartmetric(chartmetric(), playlist_id), listings, known
+                )
             ),
         ),
-        ("spotify_api", lambda: playlist_from_web_api(spotify_api(), playlist_id)),
-        ("web_player", lambda: playlist_from_web_player(spotify_web(), playlist_id)),
+        (
+            "spotify_api",
+            declining_unreadable(lambda: playlist_from_web_api(spotify_api(), playlist_id)),
+        ),
+        (
+            "web_player",
+            declining_unreadable(lambda: playlist_from_web_player(spotify_web(), playlist_id)),
+        ),
     ]
+
+
+def declining_unreadable(read: Callable[[], T]) -> Callable[[], T]:
+    """`read`, declining (SourceDeclined, `unreadable`) when the answer stays malformed after
+    the HTTP layer's retries: a cut-off body, a page from the service's edge, or a format that
+    changed. Raised out of the asset it would fail the step with a traceback and have Dagster
+    redo the whole fetch, and a copy check would fail a copy it only had to vouch for."""
+    from track_assets.services.chartmetric import MalformedResponse as ChartmetricMalformed
+    from track_assets.services.spotify_api import MalformedResponse as WebApiMalformed
+    from track_assets.services.spotify_web import MalformedResponse as WebPlayerMalformed
+
+    def reading() -> T:
+        try:
+            return read()
+        except (ChartmetricMalformed, WebApiMalformed, WebPlayerMalformed) as unreadable:
+            raise SourceDeclined(str(unreadable), unreadable=True) from None
+
+    return reading
 
 
 def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> FetchedPlaylist:
