@@ -23,7 +23,8 @@ ResponseError and ValueError): they are tolerated in the fuzz test, counted as h
 and pinned by a strict xfail test, which fails once the client maps them.
 
 CI runs a fixed, derandomized set of `EXAMPLES` (100) examples per parser: 16 s for this file
-on this 2-core machine on 2026-12-04 (`--durations=0`, 12.5 s of CPU, other jobs running). Fuzzing for new bugs is a longer run with fresh random examples:
+on this 2-core machine on 2026-12-04 (`--durations=0`, 12.5 s of CPU, other jobs running).
+Fuzzing for new bugs is a longer run with fresh random examples:
 `TRACK_ASSETS_FUZZ_EXAMPLES=2000 .venv/bin/python -m pytest -q -p no:cacheprovider
 track_assets_tests/services/test_parser_fuzz.py --hypothesis-show-statistics`.
 """
