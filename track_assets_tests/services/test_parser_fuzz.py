@@ -18,9 +18,8 @@ MusicBrainz recording, ISRC and URL lookups) the seed is built in the documented
 Each parser is called the way its client calls it: on the body's bytes, through the same
 decoding (`decode_json`, `pathfinder_data`); MusicBrainz through the real MusicBrainzClient over
 HTTP, so musicbrainzngs parses the XML as in production. Three errors raised inside
-musicbrainzngs' XML reading still escape that client (musicbrainz/client.py maps only
-ResponseError and ValueError): they are tolerated in the fuzz test, counted as hypothesis events,
-and pinned by a strict xfail test, which fails once the client maps them.
+musicbrainzngs' XML reading (KeyError, LookupError, RecursionError) escaped that client until
+it mapped them to MalformedResponse; a regression test keeps their shrunk bodies.
 
 CI runs a fixed, derandomized set of `EXAMPLES` (100) examples per parser: 16 s for this file
 on this 2-core machine on 2026-12-04 (`--durations=0`, 12.5 s of CPU, other jobs running).
@@ -38,7 +37,6 @@ import json
 import math
 import os
 import threading
-import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -49,7 +47,7 @@ from unittest import mock
 from xml.etree import ElementTree as ET
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from track_assets.services.chartmetric import parsing as chartmetric
@@ -1320,16 +1318,6 @@ def xml_bodies(seeds: list[bytes]) -> st.SearchStrategy[bytes]:
     return st.one_of(mutated_xml(seeds), mutated_xml(seeds), mutated_xml(seeds), raw)
 
 
-def raised_inside_musicbrainzngs(error: BaseException) -> bool:
-    """Whether `error` came out of musicbrainzngs' own XML reading (mbxml, ElementTree) rather
-    than from our code: MusicBrainzClient does not turn those into MalformedResponse yet (see
-    test_musicbrainzngs_reading_errors_escape_the_client)."""
-    frames = traceback.extract_tb(error.__traceback__)
-    ours = [i for i, frame in enumerate(frames) if "/track_assets/" in frame.filename]
-    after = frames[ours[-1] + 1 :] if ours else frames
-    return any("/musicbrainzngs/" in frame.filename for frame in after)
-
-
 class _Server(ThreadingHTTPServer):
     body = b""
 
@@ -1401,21 +1389,9 @@ def test_musicbrainz_client_returns_its_record_or_raises_malformed_response(
 ):
     seeds, call, expected = MUSICBRAINZ_CASES[case]
     mb_server.body = data.draw(xml_bodies(seeds), label="body")
-    try:
-        outcome(lambda: call(mb_client), expected, musicbrainz.MalformedResponse)
-    except (LookupError, RecursionError, TypeError, AttributeError) as error:
-        if not raised_inside_musicbrainzngs(error):
-            raise
-        event(f"escaped from musicbrainzngs: {type(error).__name__}")
+    outcome(lambda: call(mb_client), expected, musicbrainz.MalformedResponse)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(KeyError, LookupError, RecursionError),
-    reason="MusicBrainzClient._call_once maps only ResponseError and ValueError from "
-    "musicbrainzngs' XML reading to MalformedResponse; once it maps these too, drop this mark "
-    "and the tolerance in test_musicbrainz_client_returns_its_record_or_raises_malformed_response",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -1430,7 +1406,7 @@ def test_musicbrainz_client_returns_its_record_or_raises_malformed_response(
     ],
     ids=["relation-list-without-target-type", "unknown-encoding", "nested-400-deep"],
 )
-def test_musicbrainzngs_reading_errors_escape_the_client(body, mb_server, mb_client):
+def test_musicbrainzngs_reading_errors_are_malformed_responses(body, mb_server, mb_client):
     mb_server.body = body
     with pytest.raises(musicbrainz.MalformedResponse):
         mb_client.recording("b9ad642e-b012-41c7-b72a-42cf4911f9ff")

@@ -14,7 +14,7 @@ def is_json(body: bytes | str) -> bool:
     """Whether `body` parses as JSON at all (a cut-off body or an HTML page does not)."""
     try:
         json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return False
     return True
 
@@ -51,6 +51,8 @@ class JsonReader:
             return json.loads(body, parse_float=self.parse_float)
         except (ValueError, UnicodeDecodeError) as error:
             raise self.fail("(body)", f"not valid JSON ({error})") from None
+        except RecursionError:
+            raise self.fail("(body)", "nested too deeply to read") from None
 
     def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):

@@ -111,6 +111,9 @@ class MusicBrainzRequestFailed(ServiceError):
         self.status = status
 
 
+_UNREADABLE = (ValueError, LookupError, TypeError, AttributeError, RecursionError)
+
+
 class _StopAttempts(Exception):
     """Raised inside musicbrainzngs' retry loop to end it (not an OSError, so it escapes)."""
 
@@ -513,12 +516,15 @@ class MusicBrainzClient:
                 cause = failure.cause
                 last = f"HTTP {cause.code}" if hasattr(cause, "code") else repr(cause)
                 raise self._unavailable(label, last, attempts.sent) from failure
-            except ValueError as failure:
+            except _UNREADABLE as failure:
                 error = failure
                 if not attempts.sent or attempts.pending:
                     raise  # refused before anything came back: a bad argument
-                # XML without the mmd-2.0 namespace: a bare ValueError (docs/facts.md#musicbrainzngs-071).
-                raise MalformedResponse(label, "(body)", str(failure)) from failure
+                # musicbrainzngs reading XML it does not expect: a bare ValueError without the
+                # mmd-2.0 namespace (docs/facts.md#musicbrainzngs-071), a KeyError for a
+                # relation list without target-type, a LookupError for an unknown encoding, a
+                # RecursionError for nesting too deep (found by test_parser_fuzz.py).
+                raise MalformedResponse(label, "(body)", repr(failure)) from failure
             finally:
                 attempts.after_call(error)
                 _current.attempts = None

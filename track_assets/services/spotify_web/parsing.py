@@ -32,6 +32,9 @@ PATHFINDER_GET_PATH = "/pathfinder/v1/query"
 CREDITS_PATH = "/track-credits-view/v0/experimental/{track_id}/credits"
 TOKEN_PATH = "/api/token"
 CLIENT_TOKEN_PATH = "/v1/clienttoken"
+# Spotify has long capped a playlist at 10,000 items: a total ten times that is a broken answer,
+# not a playlist to page through (the pages asked for are counted from it).
+MAX_PLAYLIST_ITEMS = 100_000
 
 GET_TRACK = "getTrack"
 GET_ALBUM = "getAlbum"
@@ -466,6 +469,8 @@ def parse_playlist_page(data: Mapping[str, Any], playlist_id: str) -> PlaylistPa
     total = _optional_int(content.get("totalCount"), what, "content.totalCount")
     if total is None:
         raise MalformedResponse(what, "no content.totalCount")
+    if not 0 <= total <= MAX_PLAYLIST_ITEMS:  # the pages to ask for are counted from it
+        raise MalformedResponse(what, f"content.totalCount {total} is no playlist's length")
     owner = _at(union, "ownerV2")
     return PlaylistPage(
         playlist_id=playlist_id,

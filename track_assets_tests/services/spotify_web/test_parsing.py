@@ -97,6 +97,14 @@ def test_fetch_playlist_page_of_an_editorial_playlist() -> None:
     assert len(playlist.track_ids) == 25
 
 
+def test_a_playlist_total_no_playlist_could_have_is_malformed() -> None:
+    # 10**12 items would have the client ask for 40 billion pages (found by fuzzing).
+    data = data_of(FETCH_PLAYLIST)
+    data["playlistV2"]["content"]["totalCount"] = 10**12
+    with pytest.raises(MalformedResponse, match="totalCount"):
+        parsing.parse_playlist_page(data, TODAYS_TOP_HITS)
+
+
 def test_playlist_items_that_are_not_tracks_are_classified() -> None:
     recorded = reference_json(FETCH_PLAYLIST)["data"]["playlistV2"]["content"]["items"][0]
 
