@@ -524,7 +524,9 @@ class MusicBrainzClient:
                 # mmd-2.0 namespace (docs/facts.md#musicbrainzngs-071), a KeyError for a
                 # relation list without target-type, a LookupError for an unknown encoding, a
                 # RecursionError for nesting too deep (found by test_parser_fuzz.py).
-                raise MalformedResponse(label, "(body)", repr(failure)) from failure
+                raise MalformedResponse(
+                    label, "(body)", f"{type(failure).__name__}: {failure}"
+                ) from failure
             finally:
                 attempts.after_call(error)
                 _current.attempts = None
