@@ -6,12 +6,9 @@ stored), and the playlist ends equal to an uninterrupted run, with nothing dupli
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -25,16 +22,10 @@ from track_assets.sandbox.options import SandboxOptions
 from track_assets.sandbox.server import SandboxServer
 from track_assets_tests.support.database import connection
 from track_assets_tests.support.integrity import ONE_DAY_FIELDS, differences, duplicated_rows
-from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
+from track_assets_tests.support.shell_runs import shell_deployment
 
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(600)]
 
-BIN = Path(sys.executable).parent
-INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster_home" / "postgres" / "dagster.yaml"
-SELECTION = (
-    "playlist_tracks,spotify_track_metadata,spotify_credits,mlc_publisher_status,"
-    "musicbrainz_social_links,songwriter_identity,chartmetric_analytics,enriched_tracks"
-)
 MUSICBRAINZ = MUSICBRAINZ_SOCIAL_LINKS.asset
 SERVICES_BEFORE_MUSICBRAINZ = ("spotify_api", "spotify_web", "mlc")
 
@@ -55,34 +46,18 @@ def test_a_run_killed_mid_phase_frees_its_slot_and_the_next_run_resumes(
     playlist = max(catalog.playlists, key=lambda p: len(p.track_ids))
     ids = playlist.track_ids
     assert len(ids) > 2 * MUSICBRAINZ_SOCIAL_LINKS.batch, "too short to be killed mid-phase"
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copyfile(INSTANCE_YAML, home / "dagster.yaml")
-    database_url = postgres_server.create_database("crash_track_assets")
-    env = {k: v for k, v in os.environ.items() if k not in OUTSIDE_VARIABLES}
-    env |= {
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_PG_URL": postgres_server.create_database("crash_dagster"),
-        "TRACK_ASSETS_DATABASE_URL": database_url,
-        **relaxed_limit_environment(),
+    deployment = shell_deployment(
+        postgres_server,
+        tmp_path,
+        "crash",
         # MusicBrainz slow enough that a batch of its phase takes a few seconds.
-        "MUSICBRAINZ_MAX_REQUESTS": "4",
-        "MUSICBRAINZ_PER_SECONDS": "1",
-    }
+        **relaxed_limit_environment() | {"MUSICBRAINZ_MAX_REQUESTS": "4"},
+    )
+    home, env, database_url = deployment.home, deployment.env, deployment.database_url
     options = SandboxOptions(
         seed=1, tier="development", rate_limits="off", date=catalog.reference_date
     )
-    materialize = [
-        str(BIN / "dagster"),
-        "asset",
-        "materialize",
-        "-m",
-        "track_assets.definitions",
-        "--select",
-        SELECTION,
-        "--partition",
-        playlist.id,
-    ]
+    materialize = deployment.materialize(playlist.id)
     with (
         pytest.MonkeyPatch.context() as patch,
         SandboxServer(all_emulators(), catalog, options, runtime_dir=home) as sandbox,
@@ -90,7 +65,7 @@ def test_a_run_killed_mid_phase_frees_its_slot_and_the_next_run_resumes(
         patch.setenv("DAGSTER_HOME", str(home))
         patch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])
         for command in (["db", "upgrade"], ["playlists", "add", playlist.id]):
-            subprocess.run([str(BIN / "track-assets"), *command], env=env, check=True)
+            subprocess.run(deployment.track_assets(*command), env=env, check=True)
 
         with open(tmp_path / "first-run.log", "wb") as log:
             first = subprocess.Popen(
@@ -113,7 +88,7 @@ def test_a_run_killed_mid_phase_frees_its_slot_and_the_next_run_resumes(
         killed = instance.get_run_by_id(killed.run_id)
         assert killed.status == dg.DagsterRunStatus.FAILURE
         assert killed.run_id not in instance.event_log_storage.get_concurrency_run_ids()
-        recover = [str(BIN / "track-assets"), "runs", "recover"]  # the same, from a shell
+        recover = deployment.track_assets("runs", "recover")  # the same, from a shell
         again = subprocess.run(recover, env=env, capture_output=True, text=True, check=True)
         assert again.stdout.strip() == "no crashed run, no pool slot held by an ended run"
         with connection(database_url) as conn:
