@@ -207,6 +207,9 @@ class ChartmetricClient:
         self._token_http = ServiceHttpClient(SERVICE, base_url, **shared)
         self._tokens = ChartmetricTokenProvider(self._token_http, refresh_token, clock=clock)
         self._http = ServiceHttpClient(SERVICE, base_url, token_provider=self._tokens, **shared)
+        # The plan's refusals, by (platform, stat type): a plan does not change within a run,
+        # so a series it refused once is not asked for again (one 403, not one per track).
+        self._not_in_plan: dict[tuple[str, str | None], str | None] = {}  # -> the refusal
         self.counters = counters
 
     # -- track ids -----------------------------------------------------------------------------
@@ -287,8 +290,12 @@ class ChartmetricClient:
 
         `mode` is "highest-playcounts" or "most-history" ("latest" is the `latest` flag, not a
         mode); `stat_type` is popularity|streams on spotify, score|rank on chartmetric.
-        Raises NotInPlan when the plan does not include these figures.
+        Raises NotInPlan when the plan does not include these figures: asked once per client,
+        then remembered.
         """
+        what = f"{platform} {stat_type or 'default'} stats"
+        if (platform, stat_type) in self._not_in_plan:
+            raise NotInPlan(STATS, what, self._not_in_plan[platform, stat_type])
         if mode not in STATS_MODES:
             raise ValueError(
                 f"Chartmetric stats mode must be one of {', '.join(STATS_MODES)}, got {mode!r} "
@@ -306,9 +313,9 @@ class ChartmetricClient:
         path = f"/api/track/{int(cm_id)}/{_segment(platform)}/stats/{_segment(mode)}"
         response = self._get(path, STATS, params=params)
         detail = parsing.error_message(response.content)
-        what = f"{platform} {stat_type or 'default'} stats"
         if response.status_code == 403:
             # The plan refuses these figures (stream counts need an upgraded plan, docs/services.md#chartmetric-plan-restrictions).
+            self._not_in_plan[platform, stat_type] = detail
             raise NotInPlan(STATS, what, detail)
         if response.status_code == 404:
             raise ChartmetricNotFound(STATS, f"track {cm_id}", detail)

@@ -167,6 +167,16 @@ def test_stream_stats_outside_the_plan_raise_not_in_plan(client, truth):
     assert client.stats(cm_id, "spotify", "most-history", latest=True)
 
 
+def test_a_series_the_plan_refused_is_not_asked_for_again(client, truth, sandbox):
+    first, second = (t.chartmetric.chartmetric_id for t in _found(truth)[:2])
+    before = sandbox.counters.snapshot("chartmetric").count(status=403)
+    for cm_id in (first, second, first):
+        with pytest.raises(NotInPlan):
+            client.stats(cm_id, "spotify", "most-history", stat_type="streams")
+    assert sandbox.counters.snapshot("chartmetric").count(status=403) - before == 1
+    assert client.stats(second, "youtube", "most-history")  # other series are still asked for
+
+
 def test_the_streams_plan_flag_opens_stream_stats(catalog: Catalog, truth, client_for):
     expected = _found(truth)[0]
     cm_track = catalog.cm_tracks_by_id[expected.chartmetric.chartmetric_id]
