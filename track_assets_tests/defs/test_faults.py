@@ -7,6 +7,7 @@ The figures are printed for the README's reliability section (`pytest -s`)."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import dagster as dg
@@ -16,6 +17,7 @@ from track_assets.db.repository import get_track, phase_statuses
 from track_assets.db.statuses import EnrichmentStatus, PhaseState
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.phases import LOOKUPS
+from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
 from track_assets.sandbox.client_limits import RELAXED_LIMITS
 from track_assets.sandbox.emulators import all_emulators
 from track_assets.sandbox.options import SandboxOptions
@@ -23,6 +25,7 @@ from track_assets.sandbox.server import SandboxServer
 from track_assets.settings import SERVICE_NAMES
 from track_assets_tests.defs.conftest import pipeline_resources
 from track_assets_tests.support.database import connection
+from track_assets_tests.support.enrichment import Databases, enrich
 from track_assets_tests.support.integrity import (
     ONE_DAY_FIELDS,
     STATIC_FIELDS,
@@ -58,6 +61,27 @@ TOKEN_SETTINGS = {
 SERVICE_RESOURCES = ("spotify_api", "spotify_web", "chartmetric", "mlc", "musicbrainz")
 
 
+# CI runs 2 playlists of the tests' catalog (22 tracks); TRACK_ASSETS_FAULTS_CATALOG=demo runs
+# every playlist of `make demo`'s catalog (120 tracks), against its own fault-free run.
+FULL_DEMO = os.environ.get("TRACK_ASSETS_FAULTS_CATALOG") == "demo"
+
+
+@pytest.fixture(scope="module")
+def catalog(demo_catalog) -> Catalog:
+    return load_catalog(generate_catalog()) if FULL_DEMO else demo_catalog
+
+
+@pytest.fixture
+def enriched(catalog, demo_catalog, enrichments, backend, tier, request, tmp_path_factory):
+    """The fault-free run of `catalog`."""
+    postgres = request.getfixturevalue("postgres_server")
+    if catalog is demo_catalog:
+        return enrichments(backend, tier, postgres)
+    folder = tmp_path_factory.mktemp("enriched_make_demo")
+    databases = Databases(backend, folder, postgres)
+    return enrich(catalog, backend, tier, databases, lambda url: pipeline_resources(url, folder))
+
+
 @pytest.fixture(params=["postgres"])
 def backend(request) -> str:
     return request.param
@@ -82,7 +106,8 @@ def test_ten_percent_faults_cost_few_tracks_and_never_a_wrong_row(
         faults=dict.fromkeys(SERVICE_NAMES, FAULTS),
         settings=TOKEN_SETTINGS,
     )
-    playlists = catalog.playlists[:2]  # an editorial playlist and a user's: about 20 tracks
+    # An editorial playlist and a user's (about 20 tracks), or all of make demo's.
+    playlists = catalog.playlists if FULL_DEMO else catalog.playlists[:2]
     playlist_ids = [p.id for p in playlists]
     track_ids = list(dict.fromkeys(t for p in playlists for t in p.track_ids))
     instance.add_dynamic_partitions(PLAYLISTS_PARTITION, playlist_ids)
