@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 import os
 import selectors
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from websockets.sync.client import connect
 
+from track_assets_tests.support.dagster_dev import stop_process_group
 from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
 from track_assets_tests.support.sockets import (
     Listener,
@@ -57,15 +57,7 @@ def serving(argv: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[i
             assert line, f"{argv[1:]} announced nothing within 60 s: {log.read_text()[-2000:]}"
             yield process.pid, json.loads(line)
         finally:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_process_group(process, timeout=30)
             process.stdout.close()
 
 

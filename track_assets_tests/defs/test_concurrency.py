@@ -6,8 +6,10 @@ leaves them), and not one request over a limit."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
 
@@ -70,23 +72,23 @@ def test_four_runs_at_once_duplicate_nothing_lose_nothing_and_keep_every_limit(
     with SandboxServer(all_emulators(), catalog, options, runtime_dir=deployment.home) as sandbox:
         ids = [p.id for p in catalog.playlists]
         subprocess.run(deployment.track_assets("playlists", "add", *ids), env=env, check=True)
-        runs = [
-            subprocess.Popen(
-                deployment.materialize(i),
-                env=env,
-                stdout=open(tmp_path / f"run-{i}.log", "wb"),  # noqa: SIM115 - closed below
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            for i in ids
-        ]
-        try:
-            codes = [run.wait(timeout=480) for run in runs]
-        finally:
-            for run in runs:
-                run.stdout and run.stdout.close()
-                if run.poll() is None:
-                    os.killpg(run.pid, 9)
+        with ExitStack() as logs:
+            runs = [
+                subprocess.Popen(
+                    deployment.materialize(i),
+                    env=env,
+                    stdout=logs.enter_context(open(tmp_path / f"run-{i}.log", "wb")),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                for i in ids
+            ]
+            try:
+                codes = [run.wait(timeout=480) for run in runs]
+            finally:
+                for run in runs:
+                    if run.poll() is None:
+                        os.killpg(run.pid, signal.SIGKILL)
         violations = {s: sandbox.counters.snapshot(s).total_violations for s in SERVICE_NAMES}
         requests = {s: sandbox.counters.snapshot(s).total for s in SERVICE_NAMES}
 

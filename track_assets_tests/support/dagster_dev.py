@@ -42,3 +42,17 @@ def dagster_dev(
         # 40 minutes later: end whatever of the group is left.
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a process started with `start_new_session=True` as Ctrl-C stops it in a terminal
+    (SIGINT to its whole group), then kill whatever of the group is left."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)

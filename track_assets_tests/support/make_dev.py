@@ -3,15 +3,14 @@ free port and a temporary DAGSTER_HOME, and stops it with everything it started.
 
 from __future__ import annotations
 
-import os
 import shlex
 import signal
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
-from track_assets_tests.support.dagster_dev import REPO_ROOT
+from track_assets_tests.support.dagster_dev import REPO_ROOT, stop_process_group
 
 MAKEFILE_DEV_PORT = (
     "3000"  # the port the Makefile's `dagster dev -p` gives; a test takes a free one
@@ -62,12 +61,4 @@ def make_dev(port: int, env: dict[str, str], log) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_process_group(process, timeout=60)

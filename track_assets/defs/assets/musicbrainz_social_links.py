@@ -38,6 +38,8 @@ def musicbrainz_social_links(
         "songwriters_already_resolved": len(ids) - len(unresolved),
     }
     stored_isrcs: set[str] = set()
+    with run.failing_fast():  # no sandbox running, a bad URL: the step fails at once
+        lookups = CachedMusicBrainzLookups(musicbrainz.client(run.counters))
 
     def fetch_and_store(track_ids: list[str]) -> None:
         batch = {t: chosen[t] for t in track_ids}
@@ -52,9 +54,7 @@ def musicbrainz_social_links(
         stored_isrcs.update(seen)
         unresolved.difference_update(r.writer.songwriter_id for r in resolutions)
 
-    with run.failing_fast():
-        lookups = CachedMusicBrainzLookups(musicbrainz.client(run.counters))
-        run.in_batches(list(chosen), fetch_and_store)
+    run.in_batches(list(chosen), fetch_and_store)
     with run.storing() as conn:
         outcome = links_outcome(conn, chosen)
     run.report.preview = outcome.preview
