@@ -17,7 +17,12 @@ import dagster as dg
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Track
-from track_assets.db.repository import get_phase_status, playlist_track_rows, set_phase_status
+from track_assets.db.repository import (
+    get_phase_status,
+    playlist_track_rows,
+    playlists_track_rows,
+    set_phase_status,
+)
 from track_assets.db.statuses import PhaseState
 from track_assets.defs.failures import (
     fail_fast_on_systemic_errors,
@@ -34,6 +39,7 @@ from track_assets.pipeline_clock import pipeline_now
 from track_assets.services.http import RequestCounters, ServiceUnavailable
 
 OWNERS = ["team:music-data"]
+MANY_PLAYLISTS_PER_RUN = dg.BackfillPolicy.single_run()
 SERVICE_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 IDENTITY_COLUMNS = (
     Field("spotify_track_id", ColumnKind.TEXT),
@@ -52,6 +58,9 @@ def phase_asset(phase: Phase, *, columns: Sequence[Field] | None = None):
         return dg.asset(
             name=phase.asset,
             partitions_def=playlists_partitions if phase.per_playlist else None,
+            # A backfill, the nightly refresh or a batch of fetches runs many playlists in one
+            # run: each step then starts once for all of them (PhaseRun reads their tracks).
+            backfill_policy=MANY_PLAYLISTS_PER_RUN if phase.per_playlist else None,
             deps=[_dep(phase, upstream) for upstream in phase.upstream],
             group_name=phase.group.value,
             owners=OWNERS,
@@ -106,8 +115,9 @@ class _Service(Protocol):
 
 
 class PhaseRun:
-    """One phase on one playlist: `rows()`, `due(...)`, `calling(service)`, `storing()`, then
-    `finish(...)` yields the materialization and the declared coverage checks."""
+    """One phase on the run's playlists (one partition, or a range of them in one run):
+    `rows()`, `due(...)`, `calling(service)`, `storing()`, then `finish(...)` yields the
+    materialization and the declared coverage checks."""
 
     def __init__(
         self,
@@ -122,7 +132,7 @@ class PhaseRun:
         self.now = pipeline_now()
         self.counters = RequestCounters()
         self.report = PhaseReport()
-        self.playlist_id = context.partition_key if phase.per_playlist else None
+        self.playlist_ids = list(context.partition_keys) if phase.per_playlist else []
         self._freshness = freshness
         self._started = time.perf_counter()
         self._rows: list[Track] | None = None
@@ -131,12 +141,18 @@ class PhaseRun:
         self.final_rows: list[Track] = []  # the tracks as `finish` read them again
 
     def rows(self) -> list[Track]:
-        """The playlist's tracks, in playlist order (read once; `finish` reads them again)."""
+        """The tracks of the run's playlists, each once, in playlist order (read once; `finish`
+        reads them again)."""
         if self._rows is None:
             with self.engine.connect() as conn:
-                self._rows = playlist_track_rows(conn, self.playlist_id)
+                self._rows = self._tracks(conn)
             self.report.tracks = len(self._rows)
         return self._rows
+
+    def _tracks(self, conn: Connection) -> list[Track]:
+        if len(self.playlist_ids) == 1:
+            return playlist_track_rows(conn, self.playlist_ids[0])
+        return playlists_track_rows(conn, self.playlist_ids)
 
     def due(self, *lookups: Lookup) -> list[str]:
         """The playlist's tracks due in any of the lookups (default: all the phase's); every
@@ -255,9 +271,9 @@ class PhaseRun:
         read again for `coverage`, `preview` and `extra` (figures or a function of the tracks),
         then the declared coverage checks."""
         report = self.report
-        if self.playlist_id is not None:
+        if self.playlist_ids:
             with self.engine.connect() as conn:
-                rows = self.final_rows = playlist_track_rows(conn, self.playlist_id)
+                rows = self.final_rows = self._tracks(conn)
                 if coverage is not None:
                     report.coverage = dict(coverage(conn, rows))
                 if preview is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -207,6 +207,34 @@ def playlist_track_rows(conn: Connection, playlist_id: str) -> list[Track]:
         .order_by(playlist_tracks.c.position.asc().nulls_last(), playlist_tracks.c.track_id)
     )
     return [Track.from_row(row) for row in conn.execute(query)]
+
+
+def playlists_track_rows(conn: Connection, playlist_ids: Sequence[str]) -> list[Track]:
+    """The tracks now on any of the playlists, each once, in the order of `playlist_ids` and
+    then playlist order (one query per `IN` chunk)."""
+    order = {playlist_id: index for index, playlist_id in enumerate(playlist_ids)}
+    found = []
+    for chunk in in_chunks(order):
+        query = (
+            select(tracks, playlist_tracks.c.playlist_id.label("_on"), playlist_tracks.c.position)
+            .join(playlist_tracks, playlist_tracks.c.track_id == tracks.c.spotify_track_id)
+            .where(
+                playlist_tracks.c.playlist_id.in_(chunk), playlist_tracks.c.removed_at.is_(None)
+            )
+        )
+        found.extend(conn.execute(query))
+    found.sort(
+        key=lambda row: (
+            order[row._on],
+            row.position is None,
+            row.position or 0,
+            row.spotify_track_id,
+        )
+    )
+    unique = {}
+    for row in found:
+        unique.setdefault(row.spotify_track_id, row)
+    return [Track.from_row(row) for row in unique.values()]
 
 
 def playlist_memberships(

@@ -35,40 +35,77 @@ def playlist_tracks(
     spotify_web: SpotifyWebResource,
 ):
     run = PhaseRun(context, PLAYLIST_TRACKS, database)
-    run_id, playlist_id = context.run.run_id, run.playlist_id
-    with run.storing() as conn:
-        known = known_version(conn, playlist_id)
+    fetched: dict[str, dict] = {}  # playlist -> what its fetch found (fetch_summary)
+    stored_count: dict[str, int] = {}  # playlist -> tracks stored on it
+    unavailable: dict[str, str] = {}
+    tracks: list = []
     with ExitStack() as clients, run.failing_fast():
-        # Each client opened on first use, shared by the copy check and the sources.
+        # Each client opened on first use, shared by the copy check, the sources and playlists.
         opened = [
             functools.cache(lambda r=r: clients.enter_context(r.client(run.counters)))
             for r in (chartmetric, spotify_api, spotify_web)
         ]
-        try:
-            result = fetch_first_available(
-                playlist_id, sources_in_order(*opened, playlist_id, known)
-            )
-        except PlaylistUnavailable as unavailable:
-            with run.storing() as conn:
-                record_unavailable(conn, unavailable, now=run.now, run_id=run_id)
-            raise dg.Failure(str(unavailable), allow_retries=False) from None
-    context.log.info(result.reason)
-    with run.storing() as conn:
-        stored = store_playlist_fetch(
-            conn, result.playlist, now=run.now, run_id=run_id, reason=result.reason
-        )
-    tracks = [item for item in result.playlist.items if item.kind == "track"]
-    run.report.worked = run.report.rows_written = len(stored.track_ids)
+        for playlist_id in run.playlist_ids:
+            try:
+                summary, items, stored_count[playlist_id] = _fetch(run, opened, playlist_id)
+            except PlaylistUnavailable as error:
+                with run.storing() as conn:
+                    record_unavailable(conn, error, now=run.now, run_id=context.run.run_id)
+                context.log.warning(str(error))
+                unavailable[playlist_id] = str(error)
+                continue
+            fetched[playlist_id] = summary
+            tracks.extend(items)
+    if unavailable and not fetched:
+        # Nothing could be read: the step fails (a retry would ask the same again).
+        raise dg.Failure("\n".join(unavailable.values()), allow_retries=False)
+    stored_ids = {t.track_id for t in tracks}
+    run.report.worked = run.report.rows_written = len(stored_ids)
     run.report.coverage = {
-        "isrc_from_fetch": Coverage(sum(1 for t in tracks if t.isrc), len(stored.track_ids))
+        "isrc_from_fetch": Coverage(len({t.track_id for t in tracks if t.isrc}), len(stored_ids))
     }
     run.report.preview = [
         {"position": t.position, "track_id": t.track_id, "name": t.name} for t in tracks
     ]
-    yield from run.finish(extra=fetch_summary(result, stored))
+    extra = next(iter(fetched.values())) if len(run.playlist_ids) == 1 else _summed(fetched)
+    yield from run.finish(extra=extra | ({"unavailable": unavailable} if unavailable else {}))
     yield dg.AssetCheckResult(
         check_name="playlist_has_tracks",
-        passed=bool(stored.track_ids),
+        passed=all(stored_count.values()) and not unavailable,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"tracks": len(stored.track_ids), "skipped": sum(stored.skipped.values())},
+        metadata={
+            "tracks": len(stored_ids),
+            "skipped": sum(sum(s["skipped"].values()) for s in fetched.values()),
+            "playlists_without_tracks": [p for p, n in stored_count.items() if not n],
+            "unavailable": sorted(unavailable),
+        },
     )
+
+
+def _fetch(run: PhaseRun, opened, playlist_id: str) -> tuple[dict, list, int]:
+    """Fetch one playlist from the first source that serves it, and store it: its summary
+    for the materialization, its track items and how many tracks were stored."""
+    with run.storing() as conn:
+        known = known_version(conn, playlist_id)
+    result = fetch_first_available(playlist_id, sources_in_order(*opened, playlist_id, known))
+    run.context.log.info(f"{playlist_id}: {result.reason}")
+    with run.storing() as conn:
+        stored = store_playlist_fetch(
+            conn, result.playlist, now=run.now, run_id=run.context.run.run_id, reason=result.reason
+        )
+    items = [item for item in result.playlist.items if item.kind == "track"]
+    return fetch_summary(result, stored), items, len(stored.track_ids)
+
+
+def _summed(fetched: dict[str, dict]) -> dict:
+    """A run over many playlists: totals, and each playlist's source and changes."""
+    totals = ("new_tracks", "added_to_playlist", "removed_from_playlist")
+    return {key: sum(s[key] for s in fetched.values()) for key in totals} | {
+        "playlists_fetched": len(fetched),
+        "fetches": {
+            playlist_id: {
+                key: s[key] for key in ("fetch_id", "fetch_method", "playlist_name", *totals)
+            }
+            for playlist_id, s in fetched.items()
+        },
+    }
