@@ -281,6 +281,29 @@ def runs_recover() -> None:
         click.echo("no crashed run, no pool slot held by an ended run")
 
 
+@runs.command("ranges")
+@click.option(
+    "--runs",
+    "count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many runs to share the playlists [default: the instance's max_concurrent_runs].",
+)
+def runs_ranges(count: int | None) -> None:
+    """The partition ranges (`first...last`, one a line) that share every tracked playlist
+    between runs started together, as the fetch sensor cuts them: about the same number of
+    tracks each, for `dagster asset materialize --partition-range`."""
+    from track_assets.db.repository import playlist_track_counts
+    from track_assets.defs.partitions import PLAYLISTS_PARTITION, balanced_ranges, runs_at_once
+
+    instance = _instance(must_exist=True)
+    order = instance.get_dynamic_partitions(PLAYLISTS_PARTITION)
+    with _database(create_missing=False) as engine, engine.begin() as conn:
+        tracks = playlist_track_counts(conn, order)
+    for group in balanced_ranges(order, tracks, count or runs_at_once(instance)):
+        click.echo(f"{group[0]}...{group[-1]}")
+
+
 @main.command("accuracy")
 @click.argument("hard_cases", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")

@@ -10,13 +10,16 @@ from track_assets.db.repository import (
     latest_playlist_fetch,
     list_playlists,
     playlist_fetches_after,
+    playlist_track_counts,
     upsert_playlist,
 )
 from track_assets.defs.jobs import enrich_playlist_job, fetch_playlist_job, songwriter_leads_job
 from track_assets.defs.partitions import (
     PLAYLISTS_PARTITION,
+    balanced_ranges,
     consecutive_groups,
     playlists_run_request,
+    runs_at_once,
 )
 from track_assets.defs.resources import DatabaseResource, FreshnessResource
 from track_assets.enrichment.scheduling import enrichment_due, phase_ttls, playlists_due_for_fetch
@@ -94,10 +97,11 @@ def playlist_fetch_sensor(
                 continue
             context.log.info(f"fetch {fetch.id} of {fetch.playlist_id}: {reason}")
             due[fetch.playlist_id] = (fetch.id, reason)
+        tracks = playlist_track_counts(conn, list(due))
     if skipped:
         context.log.info(f"nothing due after fetches {skipped}")
     requests = []
-    for group in consecutive_groups(order, due):
+    for group in balanced_ranges(order, tracks, runs_at_once(context.instance)):
         fetch_ids = [due[p][0] for p in group]
         reasons = Counter(due[p][1] for p in group)
         requests.append(

@@ -1,6 +1,7 @@
 """The `playlists` dynamic partition: one partition per tracked Spotify playlist id; and the
 run requests that cover many playlists in one run (a partition range)."""
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import dagster as dg
@@ -27,6 +28,34 @@ def consecutive_groups(order: Sequence[str], wanted: Iterable[str]) -> list[list
             groups[-1].append(key)
         previous_wanted = key in wanted
     return groups
+
+
+def balanced_ranges(order: Sequence[str], tracks: Mapping[str, int], runs: int) -> list[list[str]]:
+    """The playlists of `tracks` (playlist -> its tracks) cut into ranges of consecutive
+    partitions holding about the same number of tracks, about `runs` of them: runs started
+    together then pipeline through the service pools (one run's MusicBrainz step works while
+    the next run's Web API step does), each step still started once for many playlists."""
+    target = max(1, math.ceil(sum(tracks.values()) / max(runs, 1)))
+    ranges: list[list[str]] = []
+    for group in consecutive_groups(order, tracks):
+        current, size = [], 0
+        for playlist_id in group:
+            current.append(playlist_id)
+            size += tracks[playlist_id]
+            if size >= target:
+                ranges.append(current)
+                current, size = [], 0
+        if current:
+            ranges.append(current)
+    return ranges
+
+
+def runs_at_once(instance: dg.DagsterInstance) -> int:
+    """How many runs the instance's queue starts at once (`max_concurrent_runs`; 1 when it has
+    no queue, or no limit is set)."""
+    queue = instance.get_concurrency_config().run_queue_config
+    limit = queue.max_concurrent_runs if queue is not None else None
+    return limit if limit is not None and limit > 0 else 1
 
 
 def playlists_run_request(

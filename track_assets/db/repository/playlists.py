@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import Playlist, PlaylistFetch, PlaylistMembership, Track
@@ -197,6 +197,19 @@ def playlist_track_ids(
     ]
 
 
+def playlist_track_counts(conn: Connection, playlist_ids: Sequence[str]) -> dict[str, int]:
+    """How many tracks are now on each playlist (0 for one unknown or empty)."""
+    counts = dict.fromkeys(playlist_ids, 0)
+    for chunk in in_chunks(playlist_ids):
+        query = (
+            select(playlist_tracks.c.playlist_id, func.count())
+            .where(playlist_tracks.c.playlist_id.in_(chunk), playlist_tracks.c.removed_at.is_(None))
+            .group_by(playlist_tracks.c.playlist_id)
+        )
+        counts.update({playlist_id: n for playlist_id, n in conn.execute(query)})
+    return counts
+
+
 def playlist_track_rows(conn: Connection, playlist_id: str) -> list[Track]:
     """The tracks now on the playlist, in playlist order, in one query (the same order as
     `playlist_track_ids`)."""
@@ -218,9 +231,7 @@ def playlists_track_rows(conn: Connection, playlist_ids: Sequence[str]) -> list[
         query = (
             select(tracks, playlist_tracks.c.playlist_id.label("_on"), playlist_tracks.c.position)
             .join(playlist_tracks, playlist_tracks.c.track_id == tracks.c.spotify_track_id)
-            .where(
-                playlist_tracks.c.playlist_id.in_(chunk), playlist_tracks.c.removed_at.is_(None)
-            )
+            .where(playlist_tracks.c.playlist_id.in_(chunk), playlist_tracks.c.removed_at.is_(None))
         )
         found.extend(conn.execute(query))
     found.sort(
