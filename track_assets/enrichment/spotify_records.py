@@ -97,22 +97,9 @@ def _features(features: AudioFeatures | None) -> dict | None:
 def play_counts(
     web, track_ids: list[str], album_of: dict[str, str | None]
 ) -> dict[str, int | None]:
-    """One getAlbum call covers every due track of an album; single tracks use getTrack."""
-    by_album: dict[str | None, list[str]] = {}
-    for track_id in track_ids:
-        by_album.setdefault(album_of.get(track_id), []).append(track_id)
-    counts: dict[str, int | None] = {}
-    singles = list(by_album.pop(None, []))
-    for album_id, members in by_album.items():
-        if len(members) < 2:
-            singles += members
-            continue
-        album_counts = web.album_play_counts(album_id).play_counts
-        counts.update({t: album_counts.get(t) for t in members})
-        singles += [t for t in members if album_counts.get(t) is None]
-    if singles:
-        counts.update(web.track_play_counts(singles))
-    return counts
+    """One getAlbum call covers every due track of an album; single tracks use getTrack; all
+    read at once, and in page mode the counts the credits visits just loaded cost nothing."""
+    return web.play_counts(track_ids, album_of) if track_ids else {}
 
 
 def found_credits(outcome) -> FoundCredits | None:
@@ -151,7 +138,9 @@ def fetch_track_metadata(
         features, features_reason = {}, "not_in_tier"
     log.info(f"Spotify Web API tier: {api.tier}")
     labels_needed = [a for a, album in albums.items() if album is not None and album.label is None]
-    web_labels = {album_id: web.album_play_counts(album_id).label for album_id in labels_needed}
+    web_labels = {
+        album_id: album.label for album_id, album in web.albums_play_counts(labels_needed).items()
+    }
     overviews = web.artist_overview(artist_ids)
     album_rows = {
         album_id: album_row(album, web_labels.get(album_id))

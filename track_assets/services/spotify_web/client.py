@@ -132,6 +132,46 @@ class SpotifyWebClient:
         """The album's label and every track's play count, from one getAlbum call per 50 tracks."""
         return self._reader.album_play_counts(_ids(album_id, "album")[0])
 
+    def albums_play_counts(self, album_ids: Iterable[str]) -> dict[str, AlbumPlayCounts]:
+        """`album_play_counts` of several albums, read at once (`concurrency`); raises
+        AlbumNotFound for an album the web player does not know."""
+        return self._reader.read_play_counts(_ids(album_ids, "album"), [])[0]
+
+    def play_counts(
+        self, track_ids: Iterable[str], album_of: Mapping[str, str | None]
+    ) -> dict[str, int | None]:
+        """Play count per track (None: not known or not shown), the cheapest way the mode
+        allows: one getAlbum per album (`album_of`) holding two or more of the tracks, getTrack
+        for the others, all at once. A track its album's answer does not list with a count
+        (relinked) is then read with getTrack. In page mode the play counts the track pages of
+        the last `track_credits` call loaded are used as they are, with no second visit."""
+        ids = _ids(track_ids, "track")
+        counts = self._reader.seen_play_counts(ids)
+        by_album: dict[str, list[str]] = {}
+        singles: list[str] = []
+        for track_id in ids:
+            if track_id in counts:
+                continue
+            album_id = album_of.get(track_id)
+            if album_id:
+                by_album.setdefault(album_id, []).append(track_id)
+            else:
+                singles.append(track_id)
+        albums = [album_id for album_id, members in by_album.items() if len(members) > 1]
+        singles += [members[0] for members in by_album.values() if len(members) == 1]
+        found_albums, found_tracks = self._reader.read_play_counts(_ids(albums, "album"), singles)
+        counts.update(found_tracks)
+        unlisted = []
+        for album_id in albums:
+            album_counts = found_albums[album_id].play_counts
+            for track_id in by_album[album_id]:
+                counts[track_id] = album_counts.get(track_id)
+                if counts[track_id] is None:
+                    unlisted.append(track_id)
+        if unlisted:
+            counts.update(self._reader.track_play_counts(unlisted))
+        return {track_id: counts[track_id] for track_id in ids}
+
     def track_credits(
         self, track_ids: Iterable[str]
     ) -> dict[str, TrackCredits | CreditsUnavailable]:

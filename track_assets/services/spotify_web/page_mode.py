@@ -8,8 +8,10 @@ Several pages work at once (`concurrency`), each visit retried on 429/5xx/networ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +35,7 @@ from track_assets.services.spotify_web.models import (
     ArtistOverview,
     CreditsUnavailable,
     CreditsUnavailableReason,
+    MalformedResponse,
     PlaylistNotFound,
     TrackCredits,
     WebPlayerLoginRejected,
@@ -56,6 +59,9 @@ R = TypeVar("R")
 
 CREDITS_BUTTON = re.compile(r"credits", re.IGNORECASE)
 PLAY_COUNT_SELECTOR = '[data-testid="playcount"]'
+# How long the play counts a credits visit loaded answer the play-count read that follows it
+# (the phase reads a batch's credits, then its play counts); the counts move once a day.
+SEEN_PLAY_COUNTS_MAX_AGE = 300.0
 
 
 class _TransientFailure(Exception):
@@ -65,6 +71,17 @@ class _TransientFailure(Exception):
         super().__init__(f"{what}: {last}")
         self.last = last
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """A page to read a play count from: /album/{id} or /track/{id}."""
+
+    kind: str  # "album" or "track"
+    entity_id: str
+
+    def __str__(self) -> str:
+        return f"/{self.kind}/{self.entity_id}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +175,8 @@ class PageReader:
         self._rng = rng or random.Random()
         self._pages: list[Page] = []
         self._free: asyncio.Queue[Page] | None = None
+        # (when, play count by track) seen by the last track_credits call's pages
+        self._seen: tuple[float, dict[str, int | None]] = (0.0, {})
 
     # -- public reads ------------------------------------------------------------------------
 
@@ -168,8 +187,37 @@ class PageReader:
     def track_credits(
         self, track_ids: Sequence[str]
     ) -> dict[str, TrackCredits | CreditsUnavailable]:
-        results = self._visit_all(track_ids, self._track_credits)
+        play_counts: dict[str, int | None] = {}
+
+        async def visit(page: Page, track_id: str) -> TrackCredits | CreditsUnavailable:
+            return await self._track_credits(page, track_id, play_counts)
+
+        results = self._visit_all(track_ids, visit)
+        self._seen = (time.monotonic(), play_counts)
         return dict(zip(track_ids, results, strict=True))
+
+    def seen_play_counts(self, track_ids: Sequence[str]) -> dict[str, int | None]:
+        """The play counts the last `track_credits` call's pages loaded (their getTrack)."""
+        at, seen = self._seen
+        if time.monotonic() - at > SEEN_PLAY_COUNTS_MAX_AGE:
+            return {}
+        return {track_id: seen[track_id] for track_id in track_ids if track_id in seen}
+
+    def read_play_counts(
+        self, album_ids: Sequence[str], track_ids: Sequence[str]
+    ) -> tuple[dict[str, AlbumPlayCounts], dict[str, int | None]]:
+        """Album pages and track pages, all visited at once."""
+        jobs = [_Visit("album", a) for a in album_ids] + [_Visit("track", t) for t in track_ids]
+
+        async def visit(page: Page, job: _Visit) -> AlbumPlayCounts | int | None:
+            if job.kind == "album":
+                return await self._album(page, job.entity_id)
+            return await self._track_play_count(page, job.entity_id)
+
+        results = self._visit_all(jobs, visit)
+        albums = dict(zip(album_ids, results[: len(album_ids)], strict=True))
+        tracks = dict(zip(track_ids, results[len(album_ids) :], strict=True))
+        return albums, tracks  # type: ignore[return-value]
 
     def album_play_counts(self, album_id: str) -> AlbumPlayCounts:
         return self._visit_all([album_id], self._album)[0]
@@ -319,7 +367,11 @@ class PageReader:
             raise _TransientFailure(what, f"the page shows no number: {text!r}")
         return int(digits)
 
-    async def _track_credits(self, page: Page, track_id: str) -> TrackCredits | CreditsUnavailable:
+    async def _track_credits(
+        self, page: Page, track_id: str, play_counts: dict[str, int | None]
+    ) -> TrackCredits | CreditsUnavailable:
+        """Open the track page and click "View credits"; the page's getTrack answer, read on
+        the way, leaves the track's play count in `play_counts`."""
         from playwright.async_api import Error
 
         what = f"the credits of track {track_id}"
@@ -337,7 +389,10 @@ class PageReader:
             if not is_track(seen.request.method, seen.request.url, request_text(seen.request)):
                 raise _TransientFailure(what, "the credits loaded before the track")
             status, body = await self._answer(seen, what)
-            if not parsing.track_exists(parsing.pathfinder_data(status, body, what)):
+            data = parsing.pathfinder_data(status, body, what)
+            with contextlib.suppress(MalformedResponse):  # then the play-count read reports it
+                play_counts[track_id] = parsing.parse_track_play_count(data, track_id)
+            if not parsing.track_exists(data):
                 return CreditsUnavailable(
                     track_id, CreditsUnavailableReason.NOT_FOUND, "the web player has no track"
                 )

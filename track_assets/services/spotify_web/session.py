@@ -366,20 +366,39 @@ class SessionReader:
     # -- public reads --------------------------------------------------------------------------
 
     def track_play_counts(self, track_ids: Sequence[str]) -> dict[str, int | None]:
-        if not track_ids:
-            return {}
-        self._hash(GET_TRACK, track_ids[0])
+        return self.read_play_counts([], track_ids)[1]
 
-        def play_count(track_id: str) -> int | None:
-            data = self._query(
-                GET_TRACK,
-                parsing.track_variables(track_id),
-                track_id,
-                f"getTrack of track {track_id}",
-            )
-            return parsing.parse_track_play_count(data, track_id)
+    def seen_play_counts(self, track_ids: Sequence[str]) -> dict[str, int | None]:
+        return {}  # the credits come from spclient here: no play count on the way
 
-        return dict(zip(track_ids, self._map(play_count, track_ids), strict=True))
+    def read_play_counts(
+        self, album_ids: Sequence[str], track_ids: Sequence[str]
+    ) -> tuple[dict[str, AlbumPlayCounts], dict[str, int | None]]:
+        """getAlbum of each album and getTrack of each track, all on the pool at once."""
+        if not album_ids and not track_ids:
+            return {}, {}
+        # Each operation's hash before the pool starts: its page is opened once, here.
+        if album_ids:
+            self._hash(GET_ALBUM, album_ids[0])
+        if track_ids:
+            self._hash(GET_TRACK, track_ids[0])
+
+        def read(job: tuple[str, str]) -> AlbumPlayCounts | int | None:
+            operation, entity_id = job
+            if operation == GET_ALBUM:
+                return self.album_play_counts(entity_id)
+            return self._track_play_count(entity_id)
+
+        jobs = [(GET_ALBUM, a) for a in album_ids] + [(GET_TRACK, t) for t in track_ids]
+        results = self._map(read, jobs)
+        albums = dict(zip(album_ids, results[: len(album_ids)], strict=True))
+        tracks = dict(zip(track_ids, results[len(album_ids) :], strict=True))
+        return albums, tracks  # type: ignore[return-value]
+
+    def _track_play_count(self, track_id: str) -> int | None:
+        what = f"getTrack of track {track_id}"
+        data = self._query(GET_TRACK, parsing.track_variables(track_id), track_id, what)
+        return parsing.parse_track_play_count(data, track_id)
 
     def track_credits(
         self, track_ids: Sequence[str]
