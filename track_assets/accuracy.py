@@ -414,13 +414,14 @@ def relaxed_resources(database_url: str) -> dict:
     )
     from track_assets.sandbox.client_limits import RELAXED_LIMITS
 
+    database = DatabaseResource(url=database_url)
     return {
-        "database": DatabaseResource(url=database_url),
-        "chartmetric": ChartmetricResource(**RELAXED_LIMITS["chartmetric"]),
-        "spotify_api": SpotifyApiResource(**RELAXED_LIMITS["spotify_api"]),
-        "spotify_web": SpotifyWebResource(**RELAXED_LIMITS["spotify_web"]),
-        "mlc": MlcResource(**RELAXED_LIMITS["mlc"]),
-        "musicbrainz": MusicBrainzResource(**RELAXED_LIMITS["musicbrainz"]),
+        "database": database,
+        "chartmetric": ChartmetricResource(database=database, **RELAXED_LIMITS["chartmetric"]),
+        "spotify_api": SpotifyApiResource(database=database, **RELAXED_LIMITS["spotify_api"]),
+        "spotify_web": SpotifyWebResource(database=database, **RELAXED_LIMITS["spotify_web"]),
+        "mlc": MlcResource(database=database, **RELAXED_LIMITS["mlc"]),
+        "musicbrainz": MusicBrainzResource(database=database, **RELAXED_LIMITS["musicbrainz"]),
         "freshness": FreshnessResource(),
         "exports": ExportsResource(),
         "webhook": WebhookResource(),

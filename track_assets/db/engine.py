@@ -65,7 +65,7 @@ def make_engine(url: str | URL, *, create_missing: bool = True, **engine_options
                 "SQLAlchemy 2.1 maps a bare postgresql:// URL to psycopg 3, which is not "
                 f"installed. Write it as {fixed!r} (postgresql+psycopg2://...)."
             )
-        return create_engine(parsed, pool_pre_ping=True, **engine_options)
+        return create_engine(parsed, **{"pool_pre_ping": True, **engine_options})
     if backend == "sqlite":
         if driver not in ("", "pysqlite"):
             raise UnsupportedDatabaseUrl(

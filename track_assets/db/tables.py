@@ -635,3 +635,18 @@ webhook_outbox = Table(
     Column("refused_at", UtcDateTime),  # the receiver's final answer was a refusal (4xx)
     Index(None, "delivered_at", "refused_at"),
 )
+
+# The HTTP layer's rate-limit slots when the database is PostgreSQL, so that every machine shares
+# one budget per service and credential (db/rate_limits.py): one row per grant, pending until
+# its response is back (completed_at), or until expires_at if its process died. `limiter_key`
+# is a hash of service and credential: the credential itself is never stored.
+rate_limit_grants = Table(
+    "rate_limit_grants",
+    metadata,
+    Column("id", SurrogateKey, primary_key=True, autoincrement=True),
+    Column("limiter_key", String(64), nullable=False, index=True),
+    Column("service", String(64), nullable=False),
+    Column("granted_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("completed_at", UtcDateTime),
+)

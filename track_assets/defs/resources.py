@@ -19,12 +19,15 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 from sqlalchemy.engine import Connection, Engine
 
-from track_assets.db.engine import make_engine
+from track_assets.db.engine import make_engine, parse_database_url
 from track_assets.db.migrate import ensure_schema_once
+from track_assets.db.rate_limits import PostgresRateLimiter
 from track_assets.services.http import (
     DEFAULT_TIMEOUT_SECONDS,
     FileRateLimiter,
+    RateLimiter,
     RequestCounters,
+    hold_for,
     timeout_of,
 )
 from track_assets.settings import (
@@ -169,12 +172,20 @@ class WebhookResource(dg.ConfigurableResource):
 
 class _ServiceResource(dg.ConfigurableResource):
     """An external system: real when its credentials are set, else the running sandbox; a rate
-    limit shared by every process on the machine, keyed by service and credential."""
+    limit keyed by service and credential, shared by every machine through the pipeline's
+    database when it is PostgreSQL, else by every process on the machine through a file."""
 
     service_name: ClassVar[str]  # also its resource key and its row in settings._SERVICES
 
     max_requests: int = Field(description="Requests allowed per window, across all processes.")
     per_seconds: float = Field(description="The window, in seconds.")
+    database: DatabaseResource | None = Field(
+        default=None,
+        description=(
+            "The pipeline's database: on PostgreSQL, every machine shares the rate limit "
+            "through it. None: a file in DAGSTER_HOME, shared by this machine's processes."
+        ),
+    )
     timeout_seconds: float = Field(
         default=DEFAULT_TIMEOUT_SECONDS,
         description="How long a request waits for an answer before it is retried.",
@@ -187,6 +198,8 @@ class _ServiceResource(dg.ConfigurableResource):
         ),
     )
 
+    _limiters: list[RateLimiter] = PrivateAttr(default_factory=list)  # closed at teardown
+
     def service_settings(self) -> ServiceSettings:
         """URLs and credentials from the fields, or from the running sandbox."""
         name = self.service_name
@@ -197,12 +210,28 @@ class _ServiceResource(dg.ConfigurableResource):
             runtime_file=dagster_home() / SANDBOX_RUNTIME_FILENAME,
         )
 
-    def _limiter(self, service: ServiceSettings, credential: str) -> FileRateLimiter:
-        state_dir = dagster_home() / ".rate_limits"
-        key = credential if not service.sandbox else f"sandbox:{service.url()}"
-        return FileRateLimiter(
-            service.name, key, self.max_requests, self.per_seconds, state_dir=state_dir
-        )
+    def rate_limiter(self, credential_key: str) -> RateLimiter:
+        """This service's limiter for one credential (closed at the step's teardown): in the
+        database when it is PostgreSQL, so that every machine shares the budget, else in a
+        file under DAGSTER_HOME (docs/architecture.md#pools-and-rate-limits)."""
+        limits = (self.service_name, credential_key, self.max_requests, self.per_seconds)
+        hold = hold_for(self.timeout_seconds)
+        url = self.database.resolved_url() if self.database is not None else None
+        limiter: RateLimiter
+        if url is not None and parse_database_url(url).get_backend_name() == "postgresql":
+            limiter = PostgresRateLimiter(*limits, url, hold_seconds=hold)
+        else:
+            state_dir = dagster_home() / ".rate_limits"
+            limiter = FileRateLimiter(*limits, state_dir, hold_seconds=hold)
+        self._limiters.append(limiter)
+        return limiter
+
+    def _limiter(self, service: ServiceSettings, credential: str) -> RateLimiter:
+        return self.rate_limiter(credential if not service.sandbox else f"sandbox:{service.url()}")
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        while self._limiters:
+            self._limiters.pop().close()
 
 
 class SpotifyApiResource(_ServiceResource):
@@ -369,20 +398,29 @@ class MusicBrainzResource(_ServiceResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     load_settings()  # a malformed variable fails the load here, with one line naming it
+    database = DatabaseResource(**_environment_bindings(DatabaseResource, "database"))
     return dg.Definitions(
         resources={
-            key: resource(**_environment_bindings(resource, key))
-            for key, resource in {
-                "database": DatabaseResource,
-                "freshness": FreshnessResource,
-                "exports": ExportsResource,
-                "webhook": WebhookResource,
-                "spotify_api": SpotifyApiResource,
-                "spotify_web": SpotifyWebResource,
-                "chartmetric": ChartmetricResource,
-                "mlc": MlcResource,
-                "musicbrainz": MusicBrainzResource,
-            }.items()
+            "database": database,
+            **{
+                key: resource(**_environment_bindings(resource, key))
+                for key, resource in {
+                    "freshness": FreshnessResource,
+                    "exports": ExportsResource,
+                    "webhook": WebhookResource,
+                }.items()
+            },
+            # The services share their rate limits through the database when it is PostgreSQL.
+            **{
+                key: resource(database=database, **_environment_bindings(resource, key))
+                for key, resource in {
+                    "spotify_api": SpotifyApiResource,
+                    "spotify_web": SpotifyWebResource,
+                    "chartmetric": ChartmetricResource,
+                    "mlc": MlcResource,
+                    "musicbrainz": MusicBrainzResource,
+                }.items()
+            },
         }
     )
 

@@ -15,9 +15,12 @@ from dagster._core.remote_representation.external_data import (
     ResourceConfigEnvVarSnap,
 )
 from dagster._serdes import serialize_value
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
 
+from track_assets.accuracy import relaxed_resources
+from track_assets.db.engine import make_engine
+from track_assets.db.rate_limits import PostgresRateLimiter
 from track_assets.definitions import defs
 from track_assets.defs.resources import (
     DatabaseResource,
@@ -27,6 +30,7 @@ from track_assets.defs.resources import (
     WebhookResource,
     resources,
 )
+from track_assets.services.http import FileRateLimiter
 from track_assets.settings import (
     RESOURCE_VARIABLES,
     SERVICE_NAMES,
@@ -246,6 +250,54 @@ def test_a_plans_rate_limit_is_bound_as_numbers_and_paces_the_client(environment
     service = ServiceSettings("chartmetric", {"base": "http://127.0.0.1:1"}, sandbox=True)
     limiter = chartmetric._limiter(service, "token")
     assert (limiter.max_requests, limiter.per_seconds) == (10, 1.0)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_every_machine_shares_the_rate_limit_through_the_database(
+    home, environment, postgres_url, engine_at_head
+):
+    engine_at_head(postgres_url).dispose()
+    environment({"TRACK_ASSETS_DATABASE_URL": postgres_url})
+    with dg.build_resources(resources().resources) as built:
+        limiter = built.chartmetric.rate_limiter("refresh-token")
+        assert isinstance(limiter, PostgresRateLimiter)
+        assert (limiter.max_requests, limiter.per_seconds, limiter.hold_seconds) == (1, 1.0, 40.0)
+        for _ in range(3):
+            with limiter.slot():
+                pass
+        assert _connections_to(postgres_url) == 1  # one engine for the limiter, not one a request
+    assert _connections_to(postgres_url) == 0  # closed at the step's teardown
+    assert not (home / ".rate_limits").exists()
+    # The same choice for the resources tests and accuracy runs bind in code.
+    relaxed = relaxed_resources(postgres_url)
+    assert isinstance(relaxed["mlc"].rate_limiter("user"), PostgresRateLimiter)
+
+
+@pytest.mark.parametrize("database", ["unset", "sqlite"])
+def test_on_sqlite_the_rate_limit_is_shared_through_a_file_in_dagster_home(
+    home, environment, database
+):
+    if database == "sqlite":
+        environment({"TRACK_ASSETS_DATABASE_URL": f"sqlite:///{home / 'elsewhere.sqlite'}"})
+    with dg.build_resources(resources().resources) as built:
+        limiter = built.musicbrainz.rate_limiter("this machine's address")
+        assert isinstance(limiter, FileRateLimiter)
+        assert limiter.path.parent == home / ".rate_limits"
+    assert isinstance(MlcResource().rate_limiter("user"), FileRateLimiter)  # no database given
+
+
+def _connections_to(url: str) -> int:
+    """Sessions open on the database at `url`, but for this one."""
+    parsed = make_url(url)
+    engine = make_engine(parsed.set(database="postgres"))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": parsed.database},
+            ).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def test_a_timeout_from_the_environment_reaches_the_client(environment):

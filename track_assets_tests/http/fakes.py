@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from track_assets.services.http import TokenProvider
+from track_assets.services.http import Grant, RateLimiter, TokenProvider
 
 
 class RecordingSleep:
@@ -48,10 +48,23 @@ class RotatingTokens(TokenProvider):
         return self.token()
 
 
-class CountingLimiter:
+class CountingLimiter(RateLimiter):
+    """Never waits; counts the slots taken and given back, and when (time.time())."""
+
     def __init__(self) -> None:
         self.acquired = 0
+        self.released = 0
+        self.events: list[tuple[str, float]] = []  # ("acquire" | "release", time.time())
 
-    def acquire(self) -> float:
+    @property
+    def held(self) -> int:
+        return self.acquired - self.released
+
+    def acquire(self) -> Grant:
         self.acquired += 1
-        return 0.0
+        self.events.append(("acquire", time.time()))
+        return Grant(str(self.acquired))
+
+    def release(self, grant: Grant) -> None:
+        self.released += 1
+        self.events.append(("release", time.time()))

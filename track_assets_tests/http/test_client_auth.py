@@ -33,6 +33,7 @@ def test_expired_token_is_refreshed_once_and_the_request_retried(server: Scripte
     sent = [r.headers["authorization"] for r in server.requests("/v1/me")]
     assert sent == ["Bearer expired", "Bearer fresh"]
     assert limiter.acquired == 2
+    assert limiter.held == 0
 
 
 def test_rejected_refreshed_token_raises_unauthorized(server: ScriptedServer) -> None:

@@ -90,6 +90,26 @@ def test_server_errors_are_retried_then_succeed(server: ScriptedServer, status: 
         assert client.get("/v1/albums").status_code == 200
     assert len(server.requests("/v1/albums")) == 3
     assert limiter.acquired == 3  # every attempt, retries included, waits for the limiter
+    assert limiter.held == 0
+
+
+def test_each_attempt_holds_its_slot_from_before_it_is_sent_until_its_answer_is_read(
+    server: ScriptedServer,
+) -> None:
+    server.script("/v1/albums", Canned(503, delay=0.2), Canned(200, body=b"x" * 10, delay=0.2))
+    limiter = CountingLimiter()
+    sleep = RecordingSleep()
+    with client_for(server.url, rate_limiter=limiter, sleep=sleep) as client:
+        assert client.get("/v1/albums").status_code == 200
+    arrivals = [request.arrived_at for request in server.requests("/v1/albums")]
+    assert [kind for kind, _ in limiter.events] == ["acquire", "release"] * 2
+    moments = [moment for _, moment in limiter.events]
+    for attempt, arrived in enumerate(arrivals):
+        granted, released = moments[2 * attempt], moments[2 * attempt + 1]
+        assert granted <= arrived
+        assert released >= arrived + 0.2  # the server's delay: the answer was back
+    # The backoff between the attempts holds no slot.
+    assert moments[2] - moments[1] >= sleep.calls[0] > 0
 
 
 def test_dropped_connection_is_retried_then_succeeds(server: ScriptedServer) -> None:

@@ -15,17 +15,18 @@ from track_assets_tests.http.server import Canned, ScriptedServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# 2 requests per second, and the window widened by the limiter's safety margin: 1.03 s.
+# 2 requests per second. Each granted request is answered and released at the same clock
+# reading, so its slot is free again exactly a second later.
 # (clock reading, the process that goes first, what it gets and then what the other gets,
 # each as (requests granted, seconds the next one would wait))
 STEPS = [
-    (0.00, "a", (2, 1.03), (0, 1.03)),  # the other process finds the shared budget spent
-    (0.50, "b", (0, 0.53), (0, 0.53)),
-    (1.00, "a", (0, 0.03), (0, 0.03)),  # a second later the margin still holds both grants
-    (1.04, "b", (2, 1.03), (0, 1.03)),  # then the whole budget, not more
-    (2.10, "a", (2, 1.03), (0, 1.03)),
-    (2.60, "b", (0, 0.53), (0, 0.53)),
-    (3.50, "b", (2, 1.03), (0, 1.03)),
+    (0.00, "a", (2, 1.0), (0, 1.0)),  # the other process finds the shared budget spent
+    (0.50, "b", (0, 0.5), (0, 0.5)),
+    (0.99, "a", (0, 0.01), (0, 0.01)),
+    (1.00, "b", (2, 1.0), (0, 1.0)),  # a second after the first two completed: the whole budget
+    (2.10, "a", (2, 1.0), (0, 1.0)),
+    (2.60, "b", (0, 0.5), (0, 0.5)),
+    (3.50, "b", (2, 1.0), (0, 1.0)),
 ]
 
 

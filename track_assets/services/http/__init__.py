@@ -14,16 +14,26 @@ from track_assets.services.http.errors import (
     ServiceUnavailable,
     Unauthorized,
 )
-from track_assets.services.http.rate_limit import FileRateLimiter, NullRateLimiter, RateLimiter
+from track_assets.services.http.rate_limit import (
+    DEFAULT_HOLD_SECONDS,
+    FileRateLimiter,
+    Grant,
+    NullRateLimiter,
+    RateLimiter,
+    SlidingWindowLimiter,
+    hold_for,
+)
 from track_assets.services.http.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from track_assets.services.http.tls import tls_context
 from track_assets.services.http.tokens import TokenCache
 
 __all__ = [
+    "DEFAULT_HOLD_SECONDS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TIMEOUT_SECONDS",
     "RETRYABLE_STATUSES",
     "FileRateLimiter",
+    "Grant",
     "NullRateLimiter",
     "RateLimiter",
     "RequestCounters",
@@ -32,10 +42,12 @@ __all__ = [
     "ServiceError",
     "ServiceHttpClient",
     "ServiceUnavailable",
+    "SlidingWindowLimiter",
     "Snapshot",
     "TokenCache",
     "TokenProvider",
     "Unauthorized",
+    "hold_for",
     "parse_retry_after",
     "snapshot_delta",
     "timeout_of",

@@ -110,7 +110,8 @@ class ServiceHttpClient:
             sent += 1
             try:
                 # The token comes before the rate limiter's slot: fetching it may itself take a
-                # slot of the same limiter (as Chartmetric's /api/token does).
+                # slot of the same limiter (as Chartmetric's /api/token does), which this attempt
+                # must not be holding (with a limit of 1 it would wait for itself).
                 token = provider.token() if provider is not None else None
                 response = self._send(method, path, label, httpx_kwargs, token)
             except httpx.TransportError as error:
@@ -180,16 +181,17 @@ class ServiceHttpClient:
         httpx_kwargs: Mapping[str, Any],
         token: str | None,
     ) -> httpx.Response:
-        """One attempt: authenticate, wait for the rate limiter, send, count the outcome."""
+        """One attempt: authenticate, take a rate-limit slot, send, count the outcome. The slot
+        is held until the response has been read (or the attempt failed)."""
         kwargs = dict(httpx_kwargs)
         headers = httpx.Headers(kwargs.pop("headers", None))
         if self._token_provider is not None and token is not None:
             headers.update(self._token_provider.auth_headers(token))
-        waited = self._rate_limiter.acquire()
-        if waited:
-            self.counters.record_rate_limit_wait(self.service, waited)
         try:
-            response = self._http.request(method, path, headers=headers, **kwargs)
+            with self._rate_limiter.slot() as grant:
+                if grant.waited:
+                    self.counters.record_rate_limit_wait(self.service, grant.waited)
+                response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as error:
             self.counters.record(self.service, label, f"error:{type(error).__name__}")
             raise

@@ -6,8 +6,8 @@ own 503 retries (docs/facts.md#musicbrainzngs-071). So this client:
   its per-process pacing off) and re-applies that only if other code changed the globals;
 - serialises every call behind one process-wide lock (the globals are shared by all threads);
 - sees every HTTP attempt, retries included, through a urllib handler added to the openers
-  musicbrainzngs builds: each attempt first takes a slot of the shared cross-process limiter,
-  then is counted by endpoint and status; it also sets a socket timeout (musicbrainzngs sets
+  musicbrainzngs builds: each attempt takes a slot of the shared cross-process limiter, held
+  until its response (or its error) is back, and is counted by endpoint and status; it also sets a socket timeout (musicbrainzngs sets
   none) and stops musicbrainzngs' 8-attempt, 56-second retry loop after `max_attempts`.
 """
 
@@ -31,6 +31,7 @@ from musicbrainzngs import musicbrainz as mb_module
 
 from track_assets.services.http import (
     DEFAULT_TIMEOUT_SECONDS,
+    Grant,
     NullRateLimiter,
     RateLimiter,
     RequestCounters,
@@ -134,14 +135,19 @@ class _Attempts:
         self.client = client
         self.label = label
         self.sent = 0
-        self.pending = False  # an attempt was sent and no response came back
+        self.grant: Grant | None = None  # the slot of an attempt sent with no response back yet
         self.finished_at: float | None = None
+
+    @property
+    def pending(self) -> bool:
+        """An attempt was sent and no response came back."""
+        return self.grant is not None
 
     def before_attempt(self, request: urllib.request.Request) -> None:
         client = self.client
         if self.pending:  # the previous attempt died in the transport (reset, timeout)
+            self._release()
             client.counters.record(SERVICE, self.label, "error:network")
-            self.pending = False
             self.finished_at = time.monotonic()
         if self.sent >= client.max_attempts:
             raise _StopAttempts(None, "network error", self.sent)
@@ -149,15 +155,16 @@ class _Attempts:
             client.counters.record_retry(SERVICE)
             if self.finished_at is not None:
                 client.counters.record_backoff(SERVICE, time.monotonic() - self.finished_at)
-        waited = client.rate_limiter.acquire()
-        if waited:
-            client.counters.record_rate_limit_wait(SERVICE, waited)
+        grant = client.rate_limiter.acquire()
+        if grant.waited:
+            client.counters.record_rate_limit_wait(SERVICE, grant.waited)
         request.timeout = client.timeout
         self.sent += 1
-        self.pending = True
+        self.grant = grant
 
     def after_response(self, status: int) -> None:
-        self.pending = False
+        # The status line is in: the request reached the server, so its slot counts from now.
+        self._release()
         self.finished_at = time.monotonic()
         self.client.counters.record(SERVICE, self.label, status)
         if status in RETRYABLE_STATUSES:
@@ -169,10 +176,15 @@ class _Attempts:
 
     def after_call(self, error: BaseException | None) -> None:
         if self.pending:
+            self._release()
             cause = getattr(error, "cause", None) or error
             name = type(cause).__name__ if cause is not None else "network"
             self.client.counters.record(SERVICE, self.label, f"error:{name}")
-            self.pending = False
+
+    def _release(self) -> None:
+        grant, self.grant = self.grant, None
+        if grant is not None:
+            self.client.rate_limiter.release(grant)
 
 
 class _AttemptHook(urllib.request.BaseHandler):
@@ -281,7 +293,7 @@ class MusicBrainzClient:
 
     `contact` (an e-mail or URL) goes into the User-Agent, as MusicBrainz requires.
     `rate_limiter` should be the cross-process limiter for MusicBrainz at 1 request/s; each
-    HTTP attempt, retries included, takes one slot.
+    HTTP attempt, retries included, takes one slot until its response is back.
     """
 
     def __init__(

@@ -273,9 +273,13 @@ class PageReader:
     async def _with_retries(self, what: str, attempt: Callable[[], Awaitable[R]]) -> R:
         failures = 0
         while True:
-            await asyncio.to_thread(self._limiter.acquire)
+            # The visit holds its slot until it is over, not through the backoff after it.
+            grant = await asyncio.to_thread(self._limiter.acquire)
             try:
-                return await attempt()
+                try:
+                    return await attempt()
+                finally:
+                    await asyncio.to_thread(self._limiter.release, grant)
             except _TransientFailure as failure:
                 failures += 1
                 if failure.retry_after and failure.retry_after > self._policy.max_retry_after:

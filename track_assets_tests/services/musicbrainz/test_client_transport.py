@@ -22,6 +22,7 @@ from track_assets.services.musicbrainz import (
     MusicBrainzRequestFailed,
 )
 from track_assets.services.musicbrainz.client import ARTIST
+from track_assets_tests.http.fakes import CountingLimiter
 from track_assets_tests.services.musicbrainz.conftest import CONTACT, start_sandbox
 
 EMULATOR_ARTIST = "/ws/2/artist/{ident}"
@@ -163,6 +164,27 @@ def test_a_hung_request_times_out_and_is_retried(sandbox, client_for, catalog):
     ours = client.counters.snapshot()["musicbrainz"]
     assert ours["by_status"] == {"200": 1, "error:network": 1}
     assert ours["retries"] == 1
+
+
+def test_every_attempt_gives_its_slot_back_whatever_its_outcome(sandbox, client_for, catalog):
+    """A 503 retried, a hung request timed out and retried, a 404, a refusal that stops the
+    attempts: each attempt took a slot and gave it back (none left pending until expiry)."""
+    limiter = CountingLimiter()
+    client = client_for(sandbox, rate_limiter=limiter, timeout=0.3, max_attempts=2)
+    faults = sandbox.faults("musicbrainz")
+    artist = catalog.mb_artists[0].mbid
+    try:
+        faults.fail_next(1, status=503)
+        client.artist(artist)
+        faults.fail_next(1, kind="timeout", seconds=5)
+        client.artist(artist)
+        assert client.artists_by_spotify_url("0" * 22) == []  # a 404
+        faults.fail_next(2, status=503)
+        with pytest.raises(ServiceUnavailable):
+            client.artist(artist)
+    finally:
+        faults.clear()
+    assert (limiter.acquired, limiter.held) == (7, 0)
 
 
 def test_shared_limiter_keeps_a_burst_within_the_real_1_per_second(catalog, client_for, tmp_path):
