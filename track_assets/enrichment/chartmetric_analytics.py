@@ -27,6 +27,9 @@ SOURCE = "chartmetric"
 VELOCITY_DAYS = 7
 SERIES_DAYS = 28  # how much history each series is asked for
 NOT_IN_PLAN = "not_in_plan"
+# A track's Chartmetric id, once chosen, is used without asking again for the static TTL (ids
+# are stable; the figures are what a daily refresh needs).
+CHOSEN_BEFORE = "chosen_before"
 # Chartmetric describes tracks by moods, activities and reach; it has no "stage" for a track
 # (its career stages are an artist-level notion), so track_stage stays null with this reason.
 NO_TRACK_STAGE = "not_provided_for_tracks"
@@ -38,7 +41,7 @@ Series = Sequence[tuple[date, float]]
 class ChartmetricFindings:
     track_id: str
     chartmetric_id: int | None
-    method: str | None = None  # isrc | spotify_id
+    method: str | None = None  # isrc | spotify_id | chosen_before (no request made for the id)
     reason: str | None = None  # not_found | ambiguous, when there is no id
     candidate_ids: tuple[int, ...] = ()
     record: ChartmetricTrack | None = None
@@ -84,13 +87,14 @@ def store_chartmetric_findings(
         )
         return
     upsert_chartmetric_track(conn, found.record)
-    for candidate in found.candidate_ids:
-        if candidate != found.chartmetric_id:
-            upsert_chartmetric_track(
-                conn, ChartmetricTrack(chartmetric_id=candidate, fetched_at=now)
-            )
-            link_track_chartmetric(conn, track_id, candidate, now=now)
-    link_track_chartmetric(conn, track_id, found.chartmetric_id, is_chosen=True, now=now)
+    if found.method != CHOSEN_BEFORE:  # the link's time says when the id was last chosen
+        for candidate in found.candidate_ids:
+            if candidate != found.chartmetric_id:
+                upsert_chartmetric_track(
+                    conn, ChartmetricTrack(chartmetric_id=candidate, fetched_at=now)
+                )
+                link_track_chartmetric(conn, track_id, candidate, now=now)
+        link_track_chartmetric(conn, track_id, found.chartmetric_id, is_chosen=True, now=now)
     youtube = _latest(found.youtube_views)
     velocity = series_velocity(found.streams) if found.streams else None
     upsert_track(
@@ -152,17 +156,25 @@ def _latest(series: Series | None) -> int | None:
     return int(max(series)[1])
 
 
-def find_chartmetric(client, track_id: str, isrc: str | None, now: datetime) -> ChartmetricFindings:
-    """What Chartmetric knows of one track: its id (by ISRC, else by Spotify id), its record and
-    the popularity, streams (where the plan allows) and YouTube views series."""
+def find_chartmetric(
+    client, track_id: str, isrc: str | None, now: datetime, chosen_id: int | None = None
+) -> ChartmetricFindings:
+    """What Chartmetric knows of one track: its id (`chosen_id`, the id chosen before and still
+    fresh; else by ISRC, else by Spotify id), its record and the popularity, streams (where the
+    plan allows) and YouTube views series."""
     from track_assets.services.chartmetric import NotInPlan
 
-    resolved = client.resolve_track(isrc, track_id)
-    if not resolved.found:
-        return ChartmetricFindings(
-            track_id, None, reason=str(resolved.reason), candidate_ids=resolved.candidate_ids
-        )
-    cm_id = resolved.chartmetric_id
+    if chosen_id is not None:
+        method, candidate_ids = CHOSEN_BEFORE, ()
+    else:
+        resolved = client.resolve_track(isrc, track_id)
+        if not resolved.found:
+            return ChartmetricFindings(
+                track_id, None, reason=str(resolved.reason), candidate_ids=resolved.candidate_ids
+            )
+        chosen_id, method = resolved.chartmetric_id, str(resolved.method)
+        candidate_ids = resolved.candidate_ids
+    cm_id = chosen_id
     info = client.track(cm_id)
     until = now.date()
     since = until - timedelta(days=SERIES_DAYS)
@@ -195,8 +207,8 @@ def find_chartmetric(client, track_id: str, isrc: str | None, now: datetime) -> 
     return ChartmetricFindings(
         track_id,
         cm_id,
-        method=str(resolved.method),
-        candidate_ids=resolved.candidate_ids,
+        method=method,
+        candidate_ids=candidate_ids,
         record=record,
         popularity=series("spotify", "popularity"),
         streams=streams,

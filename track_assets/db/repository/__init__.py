@@ -11,6 +11,7 @@ from track_assets.db.repository.activity import (
     event_json,
 )
 from track_assets.db.repository.chartmetric import (
+    chosen_chartmetric_ids,
     get_chartmetric_track,
     link_track_chartmetric,
     track_chartmetric_ids,
@@ -107,6 +108,7 @@ __all__ = [
     "activity_entries",
     "activity_since",
     "append_activity",
+    "chosen_chartmetric_ids",
     "claim_webhook_batch",
     "credits_of_tracks",
     "delete_stale_track_credits",

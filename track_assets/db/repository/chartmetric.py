@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import ChartmetricTrack
-from track_assets.db.statements import known_values, upsert_row
+from track_assets.db.statements import in_chunks, known_values, upsert_row
 from track_assets.db.tables import chartmetric_tracks, track_chartmetric
 
 
@@ -68,3 +68,21 @@ def track_chartmetric_ids(conn: Connection, track_id: str) -> list[tuple[int, bo
         .order_by(track_chartmetric.c.is_chosen.desc(), track_chartmetric.c.chartmetric_id)
     )
     return [(row.chartmetric_id, row.is_chosen) for row in rows]
+
+
+def chosen_chartmetric_ids(
+    conn: Connection, track_ids: Collection[str], *, chosen_since: datetime
+) -> dict[str, int]:
+    """The Chartmetric id each track uses, for the tracks whose id was chosen (or chosen again)
+    at `chosen_since` or later: an id a phase may use without asking Chartmetric again."""
+    chosen: dict[str, int] = {}
+    for chunk in in_chunks(track_ids):
+        rows = conn.execute(
+            select(track_chartmetric.c.track_id, track_chartmetric.c.chartmetric_id).where(
+                track_chartmetric.c.track_id.in_(chunk),
+                track_chartmetric.c.is_chosen.is_(True),
+                track_chartmetric.c.updated_at >= chosen_since,
+            )
+        )
+        chosen.update({row.track_id: row.chartmetric_id for row in rows})
+    return chosen

@@ -5,10 +5,12 @@ from functools import partial
 
 import dagster as dg
 
+from track_assets.db.repository import chosen_chartmetric_ids
 from track_assets.db.statuses import PhaseState
 from track_assets.defs.phase_asset import PhaseRun, phase_asset
 from track_assets.defs.resources import ChartmetricResource, DatabaseResource, FreshnessResource
 from track_assets.enrichment.chartmetric_analytics import (
+    CHOSEN_BEFORE,
     ChartmetricFindings,
     chartmetric_coverage,
     chartmetric_preview,
@@ -30,13 +32,20 @@ def chartmetric_analytics(
     due = run.due()
     stored: list[ChartmetricFindings] = []
     if due:
+        with run.storing() as conn:
+            chosen = chosen_chartmetric_ids(conn, due, chosen_since=run.now - freshness.static_ttl)
+        context.log.info(f"{len(chosen)} of {len(due)} due tracks have a Chartmetric id chosen")
         with run.calling(chartmetric) as client:
-            run.in_batches(due, partial(_fetch_and_store, run, client, isrcs, stored))
+            work = partial(_fetch_and_store, run, client, isrcs, chosen, stored)
+            run.in_batches(due, work)
     closed = sum(1 for f in stored if f.chartmetric_id and f.streams is None)
     yield from run.finish(
         coverage=chartmetric_coverage,
         preview=chartmetric_preview,
-        extra={"streams_not_in_plan": closed},
+        extra={
+            "streams_not_in_plan": closed,
+            "ids_chosen_before": sum(1 for f in stored if f.method == CHOSEN_BEFORE),
+        },
     )
 
 
@@ -44,10 +53,11 @@ def _fetch_and_store(
     run: PhaseRun,
     client,
     isrcs: dict[str, str | None],
+    chosen: dict[str, int],
     stored: list[ChartmetricFindings],
     track_ids: list[str],
 ) -> None:
-    findings = [find_chartmetric(client, t, isrcs[t], run.now) for t in track_ids]
+    findings = [find_chartmetric(client, t, isrcs[t], run.now, chosen.get(t)) for t in track_ids]
     with run.storing() as conn:
         for found in findings:
             store_chartmetric_findings(conn, found, now=run.now)
