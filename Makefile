@@ -23,9 +23,12 @@ dev: setup
 sandbox: setup
 	$(VENV)/track-assets sandbox serve $(SANDBOX_ARGS)
 
+# The sandbox's own throughput, then the pipeline against its rate-limit bound (scripts/bench.py:
+# BENCH_ARGS="--tracks 1000 --playlists 50 --tier extended" etc.; --json FILE for the figures).
+BENCH_ARGS ?= --nightly 50 --web
 bench: setup
 	$(VENV)/python scripts/bench_sandbox.py
-	$(VENV)/python scripts/bench_pipeline.py 2>/dev/null
+	$(VENV)/python scripts/bench.py $(BENCH_ARGS)
 
 lint:
 	$(VENV)/ruff check track_assets track_assets_tests scripts
