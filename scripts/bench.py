@@ -121,11 +121,11 @@ def main() -> int:
     if args.tracks:
         days = full_pipeline(args)
         results["pipeline"] = [d.figures() for d in days]
-        print_days(days)
     if args.nightly:
         results["nightly"] = nightly(args)
         print_nightly(results["nightly"])
     if args.web:
+        print()
         results["web_player"] = web_player()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
@@ -148,6 +148,7 @@ def full_pipeline(args) -> list[Day]:
             day.runs.append(materialize(env, FETCH, whole))
             day.runs.append(materialize(env, ENRICH, whole))
             account(env, day, since=started)
+            print_days([day])
             days.append(day)
         return days
 
@@ -411,19 +412,15 @@ def covered(spans: list[tuple[float, float]]) -> float:
 
 
 def web_player() -> dict:
-    out = Path(tempfile.mkdtemp()) / "web.json"
-    subprocess.run(
-        [
-            str(BIN / "python"),
-            str(ROOT / "scripts" / "bench_web_player.py"),
-            "--mode",
-            "both",
-            "--json",
-        ],
+    """bench_web_player.py's table (both access modes, limits off), printed and kept."""
+    done = subprocess.run(
+        [str(BIN / "python"), str(ROOT / "scripts" / "bench_web_player.py"), "--mode", "both"],
         check=True,
-        stdout=out.open("w"),
+        capture_output=True,
+        text=True,
     )
-    return json.loads(out.read_text())
+    print(done.stdout, end="")
+    return {"table": done.stdout}
 
 
 # -- printing ------------------------------------------------------------------------------------
