@@ -29,6 +29,7 @@ EXPORT_DIR_VARIABLE = "TRACK_ASSETS_EXPORT_DIR"
 WEBHOOK_URL_VARIABLE = "TRACK_ASSETS_WEBHOOK_URL"
 WEBHOOK_SECRET_VARIABLE = "TRACK_ASSETS_WEBHOOK_SECRET"
 NIGHTLY_CRON_VARIABLE = "TRACK_ASSETS_NIGHTLY_CRON"
+CELERY_BROKER_VARIABLE = "TRACK_ASSETS_CELERY_BROKER"
 
 DEFAULT_STATIC_TTL_DAYS = 30.0
 DEFAULT_VOLATILE_TTL_HOURS = 20.0
@@ -381,6 +382,36 @@ def nightly_cron(environ: Mapping[str, str] | None = None) -> str:
             f"(minute hour day month weekday), like the default {DEFAULT_NIGHTLY_CRON!r}"
         )
     return cron
+
+
+def celery_broker(environ: Mapping[str, str] | None = None) -> str | None:
+    """The Redis URL of the Celery broker when the jobs' steps run on Celery workers, else None
+    (docs/architecture.md#scaling-out). Read as the code location loads: a job's executor is part
+    of its definition, so a change takes a reload."""
+    env = os.environ if environ is None else environ
+    url = (env.get(CELERY_BROKER_VARIABLE) or "").strip()
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number raises ValueError here
+    except ValueError:  # also an unclosed "[" ("Invalid IPv6 URL")
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("redis", "rediss")
+        or not parts.hostname
+        or not re.fullmatch(r"/?\d*", parts.path)
+    ):
+        # The same Redis is Celery's result backend (where a worker leaves a step's events for
+        # the run), so one URL says both.
+        raise ConfigurationError(
+            f"{CELERY_BROKER_VARIABLE}={hide_url_password(url)!r} is not a Redis URL; write it "
+            "like redis://host:6379/0 (or rediss:// for TLS, redis://:password@host:6379/0 with "
+            "a password): the Redis server the Celery workers listen to, or unset it to run "
+            "steps on this machine"
+        )
+    return url
 
 
 def parse_spotify_tier(raw: str | None, name: str) -> str:

@@ -1,9 +1,10 @@
 """The jobs: fetch a playlist (phase 0), enrich its tracks, and rank the
-songwriter leads across every playlist."""
+songwriter leads across every playlist; and the executor every run's steps go through."""
 
 import dagster as dg
 
-from track_assets.defs.crashed_runs import recording_its_worker
+from track_assets.defs.crashed_runs import RecordsItsWorker, recording_its_worker
+from track_assets.settings import CELERY_BROKER_VARIABLE, celery_broker
 
 fetch_playlist_job = dg.define_asset_job(
     "fetch_playlist_job",
@@ -31,7 +32,7 @@ songwriter_leads_job = dg.define_asset_job(
 # again (measured in docs/facts.md, "Step launch").
 # Each run first records its worker's host and pid, so a run whose worker was killed is known
 # as crashed and never blocks the next (defs/crashed_runs.py).
-step_executor = recording_its_worker(
+forkserver_executor = recording_its_worker(
     dg.multiprocess_executor, "multiprocess_recording_its_worker"
 ).configured(
     {"start_method": {"forkserver": {"preload_modules": ["track_assets.definitions"]}}},
@@ -39,9 +40,43 @@ step_executor = recording_its_worker(
 )
 
 
+class _RecordsItsCeleryWorker(RecordsItsWorker):
+    # dagster-celery's loop asks the run's executor for its Celery app's settings.
+    def app_args(self) -> dict:
+        return self._inner.app_args()
+
+
+def celery_step_executor() -> dg.ExecutorDefinition:
+    """Each step a task on the Celery workers listening to the Redis at TRACK_ASSETS_CELERY_BROKER,
+    which keeps the results too; the run's worker (the process that launched the run, recorded as
+    with the default executor) only submits the steps and waits for their events
+    (docs/architecture.md#scaling-out)."""
+    from dagster_celery import celery_executor  # only for a deployment on Celery
+
+    recording = dg.executor(
+        name="celery_recording_its_worker",
+        config_schema=celery_executor.config_schema.as_field(),
+        requirements=celery_executor.get_requirements,
+    )(
+        lambda init_context: _RecordsItsCeleryWorker(
+            celery_executor.executor_creation_fn(init_context)
+        )
+    )
+    # Given as the variable, not its value: the URL may hold a password, and the UI shows config.
+    broker = {"env": CELERY_BROKER_VARIABLE}
+    return recording.configured({"broker": broker, "backend": broker}, name="celery_executor")
+
+
+def step_executor() -> dg.ExecutorDefinition:
+    """The one place that chooses the engine, as the code location loads: Celery when the
+    deployment names a broker (checked here, so a malformed URL fails the load), else forked
+    processes on the run's machine."""
+    return celery_step_executor() if celery_broker() else forkserver_executor
+
+
 @dg.definitions
 def jobs() -> dg.Definitions:
     return dg.Definitions(
         jobs=[fetch_playlist_job, enrich_playlist_job, songwriter_leads_job],
-        executor=step_executor,
+        executor=step_executor(),
     )
