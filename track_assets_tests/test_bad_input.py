@@ -58,7 +58,11 @@ from track_assets.services.mlc import MalformedResponse as MlcMalformed
 from track_assets.services.musicbrainz import MalformedResponse as MusicBrainzMalformed
 from track_assets.services.spotify_api import MalformedResponse as WebApiMalformed
 from track_assets.services.spotify_web import MalformedResponse as WebPlayerMalformed
-from track_assets.settings import NIGHTLY_CRON_VARIABLE, RESOURCE_VARIABLES
+from track_assets.settings import (
+    CELERY_BROKER_VARIABLE,
+    NIGHTLY_CRON_VARIABLE,
+    RESOURCE_VARIABLES,
+)
 from track_assets_tests.support.database import connection
 from track_assets_tests.support.hard_playlists import (
     BIG,
@@ -102,6 +106,7 @@ CONFIG_VARIABLES = frozenset(
     {
         "DAGSTER_HOME",
         NIGHTLY_CRON_VARIABLE,
+        CELERY_BROKER_VARIABLE,
         *(variable for fields in RESOURCE_VARIABLES.values() for variable in fields.values()),
     }
 )
