@@ -16,9 +16,14 @@ from track_assets.enrichment.spotify_credits import (
 from track_assets.enrichment.spotify_metadata import Sourced, TrackMetadata
 
 if TYPE_CHECKING:
-    from track_assets.services.spotify_api import AudioFeatures, SpotifyAlbum, SpotifyTrack
+    from track_assets.services.spotify_api import (
+        AudioFeatures,
+        SpotifyAlbum,
+        SpotifyAlbumRef,
+        SpotifyTrack,
+    )
     from track_assets.services.spotify_api import SpotifyArtist as ApiArtist
-    from track_assets.services.spotify_web import ArtistOverview
+    from track_assets.services.spotify_web import AlbumPlayCounts, ArtistOverview
 
 WEB_API = "spotify_api"
 WEB_PLAYER = "web_player"
@@ -44,6 +49,26 @@ def track_row(
     return row, Sourced(reasons=dict(track.missing))
 
 
+def _album_rows(api, web, found: dict[str, SpotifyTrack]) -> dict[str, tuple[Album, Sourced]]:
+    """Each album of the tracks as a row: in the development tier from the track's album and
+    the web player's getAlbum (one Web API request an album saved); else the Web API's album,
+    the web player filling a label it lacks."""
+    refs = {t.album.id: t.album for t in found.values() if t.album.id}
+    if api.tier == "development":
+        web_albums = web.albums_play_counts(sorted(refs))
+        return {a: album_row_from_web(ref, web_albums[a]) for a, ref in refs.items()}
+    albums = api.albums(sorted(refs))
+    labels_needed = [a for a, album in albums.items() if album is not None and album.label is None]
+    web_labels = {
+        album_id: album.label for album_id, album in web.albums_play_counts(labels_needed).items()
+    }
+    return {
+        album_id: album_row(album, web_labels.get(album_id))
+        for album_id, album in albums.items()
+        if album is not None
+    }
+
+
 def album_row(album: SpotifyAlbum, web_label: str | None) -> tuple[Album, Sourced]:
     reasons = dict(album.missing)
     sources = {}
@@ -51,7 +76,6 @@ def album_row(album: SpotifyAlbum, web_label: str | None) -> tuple[Album, Source
     if label is None and web_label:
         label, sources["label"] = web_label, WEB_PLAYER
         reasons.pop("label", None)
-    widest_first = sorted(album.images, key=lambda i: i.width or 0, reverse=True)
     row = Album(
         spotify_album_id=album.id,
         name=album.name,
@@ -59,12 +83,42 @@ def album_row(album: SpotifyAlbum, web_label: str | None) -> tuple[Album, Source
         label=label,
         release_date=album.release_date,
         release_date_precision=album.release_date_precision,
-        images=[{"url": i.url, "width": i.width, "height": i.height} for i in widest_first],
+        images=_widest_first(album.images),
         copyrights=[{"text": c.text, "type": c.type} for c in album.copyrights],
         total_tracks=album.total_tracks,
         popularity=album.popularity,
     )
     return row, Sourced(sources=sources, reasons=reasons)
+
+
+def album_row_from_web(album: SpotifyAlbumRef, web: AlbumPlayCounts) -> tuple[Album, Sourced]:
+    """The development tier's album without its full Web API object, which adds nothing here:
+    the tier withholds its label and popularity, and the track's album and the web player's
+    getAlbum give the rest (docs/services.md#spotify-web-api)."""
+    from track_assets.services.spotify_api import NOT_IN_TIER
+
+    reasons = dict(album.missing) | {"popularity": NOT_IN_TIER}
+    sources = {"label": WEB_PLAYER} if web.label else {}
+    if not web.label:
+        reasons["label"] = NOT_IN_TIER
+    row = Album(
+        spotify_album_id=album.id,
+        name=album.name,
+        album_type=album.album_type,
+        label=web.label or None,
+        release_date=album.release_date,
+        release_date_precision=album.release_date_precision,
+        images=_widest_first(album.images),
+        copyrights=[{"text": text, "type": kind} for text, kind in web.copyrights],
+        total_tracks=album.total_tracks,
+        popularity=None,
+    )
+    return row, Sourced(sources=sources, reasons=reasons)
+
+
+def _widest_first(images) -> list[dict]:
+    ordered = sorted(images, key=lambda i: i.width or 0, reverse=True)
+    return [{"url": i.url, "width": i.width, "height": i.height} for i in ordered]
 
 
 def artist_row(artist: ApiArtist, overview: ArtistOverview | None) -> tuple[SpotifyArtist, Sourced]:
@@ -126,9 +180,7 @@ def fetch_track_metadata(
 
     tracks = api.tracks(track_ids, market=market)
     found = {requested: t for requested, t in tracks.items() if t is not None}
-    album_ids = sorted({t.album.id for t in found.values() if t.album.id})
     artist_ids = sorted({a.id for t in found.values() for a in t.artists if a.id})
-    albums = api.albums(album_ids)
     artists = api.artists(artist_ids)
     try:
         features = api.audio_features(found)
@@ -137,16 +189,8 @@ def fetch_track_metadata(
         log.info(str(closed))
         features, features_reason = {}, "not_in_tier"
     log.info(f"Spotify Web API tier: {api.tier}")
-    labels_needed = [a for a, album in albums.items() if album is not None and album.label is None]
-    web_labels = {
-        album_id: album.label for album_id, album in web.albums_play_counts(labels_needed).items()
-    }
+    album_rows = _album_rows(api, web, found)
     overviews = web.artist_overview(artist_ids)
-    album_rows = {
-        album_id: album_row(album, web_labels.get(album_id))
-        for album_id, album in albums.items()
-        if album is not None
-    }
     artist_rows = {
         artist_id: artist_row(artist, overviews.get(artist_id))
         for artist_id, artist in artists.items()

@@ -55,7 +55,12 @@ def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
                 meta.release_date_precision,
             )
             assert row.popularity == meta.popularity
-            assert get_album(conn, meta.album_id).label == meta.label
+            album = get_album(conn, meta.album_id)
+            assert album.label == meta.label
+            assert album.copyrights == [
+                {"text": c.text, "type": c.type}
+                for c in catalog.albums_by_id[meta.album_id].copyrights
+            ]
             label = field_provenance_for(conn, "album", meta.album_id)["label"]
             assert (label.source, label.reason) == (expected_source, None)
             assert track_artist_ids(conn, track_id) == [a.id for a in meta.artists]
@@ -73,6 +78,11 @@ def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
                 assert row.audio_features is None
             else:
                 assert popularity.reason is None
+    if tier == "development":  # its full album adds nothing the web player's getAlbum lacks
+        for playlist in catalog.playlists:
+            metadata = enriched.metadata(playlist.id, "spotify_track_metadata")
+            asked = metadata["requests"].value["spotify_api"]["by_endpoint"]
+            assert "GET /v1/albums/{id}" not in asked, playlist.id
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the rerun is the same on PostgreSQL

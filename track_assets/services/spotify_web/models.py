@@ -88,6 +88,7 @@ class AlbumPlayCounts:
     release_date: str | None  # ISO 8601 as the web player sends it
     total_tracks: int
     tracks: tuple[AlbumTrack, ...]
+    copyrights: tuple[tuple[str, str], ...] = ()  # (text, type: "C" | "P")
 
     @property
     def play_counts(self) -> dict[str, int | None]:

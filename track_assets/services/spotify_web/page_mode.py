@@ -495,6 +495,7 @@ def album_from_pages(pages: Sequence[AlbumPage]) -> AlbumPlayCounts:
         release_date=first.release_date,
         total_tracks=first.total_tracks,
         tracks=tracks,
+        copyrights=first.copyrights,
     )
 
 

@@ -351,6 +351,7 @@ class AlbumPage:
     total_tracks: int
     offset: int
     tracks: tuple[AlbumTrack, ...]
+    copyrights: tuple[tuple[str, str], ...] = ()  # (text, type: "C" | "P")
 
 
 def parse_album_page(data: Mapping[str, Any], album_id: str, offset: int) -> AlbumPage | None:
@@ -388,6 +389,19 @@ def parse_album_page(data: Mapping[str, Any], album_id: str, offset: int) -> Alb
         total_tracks=total if total is not None else offset + len(tracks),
         offset=offset,
         tracks=tuple(tracks),
+        copyrights=_copyrights(union),
+    )
+
+
+def _copyrights(union: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The album's copyright lines (text, "C" or "P"); an item missing either is left out."""
+    items = _at(union, "copyright", "items")
+    return tuple(
+        (item["text"], item["type"])
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+        and isinstance(item.get("text"), str)
+        and isinstance(item.get("type"), str)
     )
 
 

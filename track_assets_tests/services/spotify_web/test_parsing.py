@@ -61,6 +61,13 @@ def test_get_album_gives_label_and_per_track_play_counts() -> None:
         10,
     )
     assert album.release_date == "1987-11-12T00:00:00Z"
+    assert album.copyrights == (
+        (
+            "(P) 1987 Sony Music Entertainment UK Limited under exclusive license to BMG Rights "
+            "Management (UK) Limited",
+            "P",
+        ),
+    )
     first = album.tracks[0]
     assert (first.track_id, first.track_number, first.play_count) == (
         NEVER_GONNA,
