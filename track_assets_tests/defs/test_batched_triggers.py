@@ -61,6 +61,19 @@ def queue_of(instance: dg.DagsterInstance, runs: int) -> Iterator[dg.DagsterInst
         yield queued
 
 
+def fetch_every_playlist(catalog, instance, resources) -> list[str]:
+    """Phase 0 over all the catalog's playlists in one run; their ids in partition order."""
+    playlist_ids = [p.id for p in catalog.playlists]
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, playlist_ids)
+    tags = {
+        ASSET_PARTITION_RANGE_START_TAG: playlist_ids[0],
+        ASSET_PARTITION_RANGE_END_TAG: playlist_ids[-1],
+    }
+    fetched = dg.materialize(PHASE_ASSETS[:1], instance=instance, resources=resources, tags=tags)
+    assert fetched.success
+    return playlist_ids
+
+
 def tick(instance, resources, cursor: str | None = None):
     with dg.build_sensor_context(
         instance=instance,
@@ -102,14 +115,7 @@ def test_playlists_are_cut_into_ranges_of_about_the_same_number_of_tracks(tracks
 def test_fetches_of_many_playlists_get_one_enrichment_run_when_their_run_ended(
     catalog, instance, sandbox, resources
 ):
-    playlist_ids = [p.id for p in catalog.playlists]
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, playlist_ids)
-    tags = {
-        ASSET_PARTITION_RANGE_START_TAG: playlist_ids[0],
-        ASSET_PARTITION_RANGE_END_TAG: playlist_ids[-1],
-    }
-    fetched = dg.materialize(PHASE_ASSETS[:1], instance=instance, resources=resources, tags=tags)
-    assert fetched.success
+    playlist_ids = fetch_every_playlist(catalog, instance, resources)
     # Then a fetch whose run is still going (another playlist being fetched right now).
     going = instance.add_run(
         dg.DagsterRun(
@@ -143,13 +149,7 @@ def test_fetches_of_many_playlists_get_one_enrichment_run_when_their_run_ended(
 
 
 def test_runs_started_together_share_the_playlists_due(catalog, instance, sandbox, resources):
-    playlist_ids = [p.id for p in catalog.playlists]
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, playlist_ids)
-    tags = {
-        ASSET_PARTITION_RANGE_START_TAG: playlist_ids[0],
-        ASSET_PARTITION_RANGE_END_TAG: playlist_ids[-1],
-    }
-    assert dg.materialize(PHASE_ASSETS[:1], instance=instance, resources=resources, tags=tags)
+    playlist_ids = fetch_every_playlist(catalog, instance, resources)
     with connection(resources["database"].url) as conn:
         fetch_ids = {p: latest_playlist_fetch(conn, p).id for p in playlist_ids}
         tracks = playlist_track_counts(conn, playlist_ids)
@@ -203,13 +203,7 @@ def test_a_single_playlist_keeps_its_partition_key(catalog, instance, sandbox, r
 
 
 def test_runs_ranges_prints_the_sensors_ranges_for_a_shell(catalog, instance, sandbox, resources):
-    playlist_ids = [p.id for p in catalog.playlists]
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, playlist_ids)
-    tags = {
-        ASSET_PARTITION_RANGE_START_TAG: playlist_ids[0],
-        ASSET_PARTITION_RANGE_END_TAG: playlist_ids[-1],
-    }
-    assert dg.materialize(PHASE_ASSETS[:1], instance=instance, resources=resources, tags=tags)
+    playlist_ids = fetch_every_playlist(catalog, instance, resources)
     with connection(resources["database"].url) as conn:
         tracks = playlist_track_counts(conn, playlist_ids)
     env = {
