@@ -35,6 +35,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from track_assets.sandbox.client_limits import relaxed_limit_environment
+from track_assets.settings import RESOURCE_VARIABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 FETCH = "playlist_tracks"
@@ -202,13 +205,10 @@ def deployment(
         serve += ["--limit", limit]
         service, rest = limit.split(".", 1)
         count, seconds = rest.split("=", 1)[1].split("/")
-        env[f"{service.upper()}_MAX_REQUESTS"], env[f"{service.upper()}_PER_SECONDS"] = (
-            count,
-            seconds,
-        )
+        variables = RESOURCE_VARIABLES[service]
+        env[variables["max_requests"]], env[variables["per_seconds"]] = count, seconds
     if relaxed_clients:
-        for service in ("SPOTIFY_API", "SPOTIFY_WEB", "CHARTMETRIC", "MLC", "MUSICBRAINZ"):
-            env[f"{service}_MAX_REQUESTS"], env[f"{service}_PER_SECONDS"] = "1000", "1"
+        env |= relaxed_limit_environment()  # the tests' limits against a sandbox with none
     log = home / "sandbox.log"
     sandbox = subprocess.Popen(
         [*serve, *sandbox_extra],
@@ -381,23 +381,17 @@ def account(env: dict, day: Day, since: float) -> None:
 
 
 def client_rate(env: dict, service: str) -> float | None:
-    """Requests per second the pipeline's client for `service` allows: its resource's default
-    limit, or the one the environment sets (`--limit`)."""
-    from track_assets.defs import resources
+    """Requests per second the pipeline's client for `service` allows: the limit the
+    environment sets (`--limit`), else its resource's default."""
+    from track_assets.defs.resources import resources
 
-    classes = [
-        resources.SpotifyApiResource,
-        resources.SpotifyWebResource,
-        resources.ChartmetricResource,
-        resources.MlcResource,
-        resources.MusicBrainzResource,
-    ]
-    found = next((c for c in classes if c.service_name == service), None)
-    if found is None:
+    resource = resources().resources.get(service)
+    if resource is None:
         return None
-    fields = found.model_fields
-    count = env.get(f"{service.upper()}_MAX_REQUESTS") or fields["max_requests"].default
-    seconds = env.get(f"{service.upper()}_PER_SECONDS") or fields["per_seconds"].default
+    defaults = type(resource).model_fields  # the instance may hold an EnvVar
+    variables = RESOURCE_VARIABLES[service]
+    count = env.get(variables["max_requests"]) or defaults["max_requests"].default
+    seconds = env.get(variables["per_seconds"]) or defaults["per_seconds"].default
     return int(count) / float(seconds)
 
 
