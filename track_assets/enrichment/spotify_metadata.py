@@ -44,6 +44,7 @@ class TrackMetadata:
     album_sourcing: Sourced
     artists: Sequence[tuple[SpotifyArtist, Sourced]]
     audio_features_reason: str | None = None  # why track.audio_features is null
+    play_count: int | None = None  # given by the album's getAlbum (phase 2's lookup, answered)
 
 
 def store_track_metadata(conn: Connection, metadata: TrackMetadata, *, now: datetime) -> None:

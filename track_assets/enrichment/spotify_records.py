@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         AudioFeatures,
         SpotifyAlbum,
         SpotifyAlbumRef,
+        SpotifyArtistRef,
         SpotifyTrack,
     )
     from track_assets.services.spotify_api import SpotifyArtist as ApiArtist
@@ -49,24 +50,33 @@ def track_row(
     return row, Sourced(reasons=dict(track.missing))
 
 
-def _album_rows(api, web, found: dict[str, SpotifyTrack]) -> dict[str, tuple[Album, Sourced]]:
+def _album_rows(
+    api, web, found: dict[str, SpotifyTrack]
+) -> tuple[dict[str, tuple[Album, Sourced]], dict[str, AlbumPlayCounts]]:
     """Each album of the tracks as a row: in the development tier from the track's album and
     the web player's getAlbum (one Web API request an album saved); else the Web API's album,
-    the web player filling a label it lacks."""
+    the web player filling a label it lacks. Also the getAlbum answers, by album."""
     refs = {t.album.id: t.album for t in found.values() if t.album.id}
     if api.tier == "development":
         web_albums = web.albums_play_counts(sorted(refs))
-        return {a: album_row_from_web(ref, web_albums[a]) for a, ref in refs.items()}
+        rows = {a: album_row_from_web(ref, web_albums[a]) for a, ref in refs.items()}
+        return rows, web_albums
     albums = api.albums(sorted(refs))
     labels_needed = [a for a, album in albums.items() if album is not None and album.label is None]
-    web_labels = {
-        album_id: album.label for album_id, album in web.albums_play_counts(labels_needed).items()
-    }
-    return {
-        album_id: album_row(album, web_labels.get(album_id))
+    web_albums = web.albums_play_counts(labels_needed)
+    rows = {
+        album_id: album_row(album, web_albums[album_id].label if album_id in web_albums else None)
         for album_id, album in albums.items()
         if album is not None
     }
+    return rows, web_albums
+
+
+def _album_play_count(track: SpotifyTrack, web_albums: dict[str, AlbumPlayCounts]) -> int | None:
+    """The track's play count, when the getAlbum asked for its album lists it: today's count,
+    so phase 2 need not ask again."""
+    album = web_albums.get(track.album.id or "")
+    return album.play_counts.get(track.id) if album is not None else None
 
 
 def album_row(album: SpotifyAlbum, web_label: str | None) -> tuple[Album, Sourced]:
@@ -121,24 +131,59 @@ def _widest_first(images) -> list[dict]:
     return [{"url": i.url, "width": i.width, "height": i.height} for i in ordered]
 
 
+def _artist_rows(
+    api, web, refs: dict[str, SpotifyArtistRef]
+) -> dict[str, tuple[SpotifyArtist, Sourced]]:
+    """Each artist of the tracks as a row: in the development tier from the track's artist and
+    the web player's queryArtistOverview (one Web API request an artist saved); else the Web
+    API's artist, the web player adding monthly listeners."""
+    overviews = web.artist_overview(sorted(refs))
+    if api.tier == "development":
+        return {a: artist_row_from_web(ref, overviews.get(a)) for a, ref in refs.items()}
+    artists = api.artists(sorted(refs))
+    return {
+        artist_id: artist_row(artist, overviews.get(artist_id))
+        for artist_id, artist in artists.items()
+        if artist is not None
+    }
+
+
 def artist_row(artist: ApiArtist, overview: ArtistOverview | None) -> tuple[SpotifyArtist, Sourced]:
-    reasons = dict(artist.missing)
+    row = SpotifyArtist(
+        spotify_artist_id=artist.id,
+        name=artist.name,
+        genres=list(artist.genres) if artist.genres is not None else None,
+        followers=artist.followers,
+        popularity=artist.popularity,
+    )
+    return _with_overview(row, dict(artist.missing), overview)
+
+
+def artist_row_from_web(
+    artist: SpotifyArtistRef, overview: ArtistOverview | None
+) -> tuple[SpotifyArtist, Sourced]:
+    """The development tier's artist without its full Web API object, which adds nothing here:
+    the tier withholds its followers, popularity and genres (docs/services.md#spotify-web-api)."""
+    from track_assets.services.spotify_api import NOT_IN_TIER, WITHHELD_IN_DEVELOPMENT
+
+    row = SpotifyArtist(spotify_artist_id=artist.id or "", name=artist.name)
+    withheld = dict.fromkeys(sorted(WITHHELD_IN_DEVELOPMENT["artist"]), NOT_IN_TIER)
+    return _with_overview(row, withheld, overview)
+
+
+def _with_overview(
+    row: SpotifyArtist, reasons: dict[str, str], overview: ArtistOverview | None
+) -> tuple[SpotifyArtist, Sourced]:
+    """The web player's followers where the Web API gave none, and its monthly listeners."""
     sources = {"monthly_listeners": WEB_PLAYER}
-    followers = artist.followers
+    followers = row.followers
     if followers is None and overview is not None and overview.followers is not None:
         followers, sources["followers"] = overview.followers, WEB_PLAYER
         reasons.pop("followers", None)
     monthly = overview.monthly_listeners if overview is not None else None
     if monthly is None:
         reasons["monthly_listeners"] = "not_returned"
-    row = SpotifyArtist(
-        spotify_artist_id=artist.id,
-        name=artist.name,
-        genres=list(artist.genres) if artist.genres is not None else None,
-        followers=followers,
-        popularity=artist.popularity,
-        monthly_listeners=monthly,
-    )
+    row = dataclasses.replace(row, followers=followers, monthly_listeners=monthly)
     return row, Sourced(sources=sources, reasons=reasons)
 
 
@@ -180,8 +225,6 @@ def fetch_track_metadata(
 
     tracks = api.tracks(track_ids, market=market)
     found = {requested: t for requested, t in tracks.items() if t is not None}
-    artist_ids = sorted({a.id for t in found.values() for a in t.artists if a.id})
-    artists = api.artists(artist_ids)
     try:
         features = api.audio_features(found)
         features_reason = None
@@ -189,13 +232,10 @@ def fetch_track_metadata(
         log.info(str(closed))
         features, features_reason = {}, "not_in_tier"
     log.info(f"Spotify Web API tier: {api.tier}")
-    album_rows = _album_rows(api, web, found)
-    overviews = web.artist_overview(artist_ids)
-    artist_rows = {
-        artist_id: artist_row(artist, overviews.get(artist_id))
-        for artist_id, artist in artists.items()
-        if artist is not None
-    }
+    album_rows, web_albums = _album_rows(api, web, found)
+    artist_rows = _artist_rows(
+        api, web, {a.id: a for t in found.values() for a in t.artists if a.id}
+    )
     result = {}
     for requested, track in found.items():
         row, sourcing = track_row(requested, track, features.get(requested))
@@ -208,5 +248,6 @@ def fetch_track_metadata(
             artists=[artist_rows[a.id] for a in track.artists if a.id in artist_rows],
             audio_features_reason=features_reason
             or (None if features.get(requested) else "not_returned"),
+            play_count=_album_play_count(track, web_albums),
         )
     return result

@@ -59,6 +59,10 @@ def test_credits_and_play_counts_equal_the_ground_truth_and_shared_tracks_cost_n
         assert {check.check_name for check in checks} == PHASE_CHECKS
         metadata = enriched.metadata(playlist.id, "spotify_credits")
         assert metadata["tracks_worked"].value == len(tracks - done), playlist.id
+        # Phase 1 read every album with getAlbum (for its label), play counts included: they
+        # are not asked again.
+        asked = metadata["requests"].value.get("spotify_web", {}).get("by_endpoint", {})
+        assert "POST /pathfinder/v2/query#getAlbum" not in asked, playlist.id
         if not tracks - done:
             assert metadata["requests_total"].value == 0
         done |= tracks

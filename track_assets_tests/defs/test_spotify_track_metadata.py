@@ -66,6 +66,7 @@ def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
             assert track_artist_ids(conn, track_id) == [a.id for a in meta.artists]
             for artist in meta.artists:
                 stored = get_spotify_artist(conn, artist.id)
+                assert stored.name == artist.name
                 assert (stored.followers, stored.monthly_listeners) == (
                     artist.followers,
                     artist.monthly_listeners,
@@ -78,11 +79,14 @@ def test_metadata_equals_the_ground_truth_of_the_tier(catalog, enriched, tier):
                 assert row.audio_features is None
             else:
                 assert popularity.reason is None
-    if tier == "development":  # its full album adds nothing the web player's getAlbum lacks
+    if tier == "development":  # its full album and artist add nothing the web player lacks
         for playlist in catalog.playlists:
             metadata = enriched.metadata(playlist.id, "spotify_track_metadata")
             asked = metadata["requests"].value["spotify_api"]["by_endpoint"]
             assert "GET /v1/albums/{id}" not in asked, playlist.id
+            assert "GET /v1/artists/{id}" not in asked, playlist.id
+            if metadata["tracks_worked"].value:  # phase 2's play counts come with the albums
+                assert metadata["play_counts_from_albums"].value > 0, playlist.id
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the rerun is the same on PostgreSQL

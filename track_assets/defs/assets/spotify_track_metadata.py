@@ -1,4 +1,6 @@
-"""Phase 1: ISRC, album, label, release date, popularity, artists and audio features."""
+"""Phase 1: ISRC, album, label, release date, popularity, artists and audio features. The
+play counts the web player's getAlbum gave with an album's label are stored too: phase 2 does
+not ask them again while they are fresh."""
 
 from datetime import timedelta
 from functools import partial
@@ -14,6 +16,7 @@ from track_assets.defs.resources import (
     SpotifyApiResource,
     SpotifyWebResource,
 )
+from track_assets.enrichment.spotify_credits import store_play_count
 from track_assets.enrichment.spotify_metadata import (
     PHASE,
     metadata_coverage,
@@ -25,6 +28,7 @@ from track_assets.phases import SPOTIFY_TRACK_METADATA
 
 RETRY_UNKNOWN_AFTER = timedelta(days=1)
 UNKNOWN = "unknown to the Spotify Web API"
+PLAY_COUNTS_FROM_ALBUMS = "play_counts_from_albums"
 
 
 @phase_asset(SPOTIFY_TRACK_METADATA)
@@ -47,8 +51,13 @@ def _fetch_and_store(run: PhaseRun, api, web, market: str | None, track_ids: lis
     fetched = fetch_track_metadata(api, web, track_ids, market=market, log=run.context.log)
     with run.storing() as conn:
         for track_id in track_ids:
-            if track_id in fetched:
-                store_track_metadata(conn, fetched[track_id], now=run.now)
+            metadata = fetched.get(track_id)
+            if metadata is not None:
+                store_track_metadata(conn, metadata, now=run.now)
+                if metadata.play_count is not None:
+                    store_play_count(conn, track_id, metadata.play_count, now=run.now)
+                    extra = run.report.extra
+                    extra[PLAY_COUNTS_FROM_ALBUMS] = extra.get(PLAY_COUNTS_FROM_ALBUMS, 0) + 1
                 run.report.count(PhaseState.DONE)
                 run.report.rows_written += 1
                 continue

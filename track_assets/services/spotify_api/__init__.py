@@ -27,12 +27,14 @@ from track_assets.services.spotify_api.models import (
     Tier,
     TierSetting,
 )
+from track_assets.services.spotify_api.parsing import WITHHELD_IN_DEVELOPMENT
 
 __all__ = [
     "ITEM_KINDS",
     "NOT_IN_TIER",
     "NOT_RETURNED",
     "TIERS",
+    "WITHHELD_IN_DEVELOPMENT",
     "AudioFeatures",
     "ClientCredentialsTokens",
     "Copyright",
