@@ -35,16 +35,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from track_assets.phases import ENRICHMENT_ASSETS, PLAYLIST_TRACKS
 from track_assets.sandbox.client_limits import relaxed_limit_environment
 from track_assets.settings import RESOURCE_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-FETCH = "playlist_tracks"
-ENRICH = (
-    "spotify_track_metadata,spotify_credits,mlc_publisher_status,musicbrainz_social_links,"
-    "songwriter_identity,chartmetric_analytics,enriched_tracks,enrichment_events"
-)
+FETCH = PLAYLIST_TRACKS.asset
+ENRICH = ",".join(ENRICHMENT_ASSETS)
 
 
 @dataclass

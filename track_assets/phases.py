@@ -153,11 +153,22 @@ MLC_PUBLISHER_STATUS = Phase(
     # Registration lags, but fewer than half linked suggests a problem.
     coverage_checks=(CoverageCheck("mlc_work_coverage", "publisher_status", 0.5),),
 )
+# Phase 4's first half: it needs the writers and ISRCs, not The MLC, so it asks MusicBrainz while
+# The MLC is asked, and phase 4 starts from its answers. It prepares phase 4's lookup and has no
+# lookup of its own.
+MUSICBRAINZ_RECORDINGS = Phase(
+    "musicbrainz_recordings",
+    Group.PUBLISHING,
+    upstream=("spotify_credits",),
+    pool="musicbrainz_api",
+    kinds=("musicbrainz",),
+    batch=5,  # at 1 request/s, a crash loses at most about 20 s
+)
 MUSICBRAINZ = Lookup("musicbrainz_social_links", Freshness.STATIC)
 MUSICBRAINZ_SOCIAL_LINKS = Phase(
     "musicbrainz_social_links",
     Group.PUBLISHING,
-    upstream=("mlc_publisher_status",),
+    upstream=("mlc_publisher_status", "musicbrainz_recordings"),
     lookups=(MUSICBRAINZ,),
     pool="musicbrainz_api",
     kinds=("musicbrainz",),
@@ -223,6 +234,7 @@ PHASES = (
     PLAYLIST_TRACKS,
     SPOTIFY_TRACK_METADATA,
     SPOTIFY_CREDITS,
+    MUSICBRAINZ_RECORDINGS,
     MLC_PUBLISHER_STATUS,
     MUSICBRAINZ_SOCIAL_LINKS,
     SONGWRITER_IDENTITY,
@@ -246,3 +258,8 @@ def phase_named(asset: str) -> Phase:
 def lookup_ttls(ttl: Mapping[Freshness, timedelta]) -> dict[str, timedelta]:
     """How long each lookup's answer stays fresh, given the TTL of each kind of freshness."""
     return {lookup.key: ttl[lookup.freshness] for lookup in LOOKUPS}
+
+
+# What a run after the fetch materializes: every per-playlist phase but the fetch (the demo and
+# the benchmark select these; the sensors' enrichment job selects the same, defs/jobs.py).
+ENRICHMENT_ASSETS = tuple(p.asset for p in PHASES if p.per_playlist and p is not PLAYLIST_TRACKS)

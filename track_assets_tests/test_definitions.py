@@ -73,6 +73,7 @@ def test_the_fetch_and_enrich_jobs_split_phase_0_from_the_rest():
         "spotify_track_metadata",
         "spotify_credits",
         "mlc_publisher_status",
+        "musicbrainz_recordings",
         "musicbrainz_social_links",
         "songwriter_identity",
         "chartmetric_analytics",
@@ -88,7 +89,8 @@ def test_identity_is_decided_after_the_mlc_and_musicbrainz_have_both_answered():
         return {p.to_user_string() for p in graph.get(dg.AssetKey(name)).parent_keys}
 
     assert parents("mlc_publisher_status") == {"spotify_credits"}
-    assert parents("musicbrainz_social_links") == {"mlc_publisher_status"}
+    assert parents("musicbrainz_recordings") == {"spotify_credits"}
+    assert parents("musicbrainz_social_links") == {"mlc_publisher_status", "musicbrainz_recordings"}
     assert parents("songwriter_identity") == {"mlc_publisher_status", "musicbrainz_social_links"}
     assert "songwriter_identity" in parents("enriched_tracks")
     assert parents("chartmetric_analytics") == {"spotify_track_metadata"}

@@ -21,13 +21,15 @@ SEED_FIELDS = {
 }  # fmt: skip
 
 # Phase -> the phases that must have run before it, as the design orders them: ISRC before
-# The MLC and Chartmetric; The MLC before MusicBrainz (its IPIs and ISWCs are evidence there).
+# The MLC and Chartmetric; credits before MusicBrainz's recordings; The MLC before MusicBrainz's
+# writers (its IPIs and ISWCs are evidence there).
 GRAPH = {
     "playlist_tracks": set(),
     "spotify_track_metadata": {"playlist_tracks"},
     "spotify_credits": {"spotify_track_metadata"},
+    "musicbrainz_recordings": {"spotify_credits"},
     "mlc_publisher_status": {"spotify_credits"},
-    "musicbrainz_social_links": {"mlc_publisher_status"},
+    "musicbrainz_social_links": {"mlc_publisher_status", "musicbrainz_recordings"},
     "songwriter_identity": {"mlc_publisher_status", "musicbrainz_social_links"},
     "chartmetric_analytics": {"spotify_track_metadata"},
     "enriched_tracks": {

@@ -453,6 +453,19 @@ isrc_musicbrainz_works = Table(
     Column("fetched_at", UtcDateTime, nullable=False),
 )
 
+# MusicBrainz answers kept for the phases after the one that asked them, within the static TTL
+# (enrichment/musicbrainz_answers.py): by ISRC ("isrc_works"), the works of its recordings with
+# their writers' MBIDs, [] when MusicBrainz knows no recording of it; by MBID ("artist"), an
+# artist with its aliases, identifiers and URL links.
+musicbrainz_answers = Table(
+    "musicbrainz_answers",
+    metadata,
+    Column("question", String(16), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("answer", Json, nullable=False),
+    Column("fetched_at", UtcDateTime, nullable=False),
+)
+
 chartmetric_tracks = Table(
     "chartmetric_tracks",
     metadata,

@@ -157,13 +157,25 @@ class PhaseRun:
     def due(self, *lookups: Lookup) -> list[str]:
         """The playlist's tracks due in any of the lookups (default: all the phase's); every
         track due in some call is counted as worked, the others are cache hits."""
+        due = self._due(lookups or self.phase.lookups)
+        self.mark_due(due, *(lookups or self.phase.lookups))
+        self.report.cache_hits = len(self.rows()) - len(self._worked)
+        return due
+
+    def due_later(self, *lookups: Lookup) -> list[str]:
+        """The tracks due in a later phase's `lookups`, which this phase prepares: counted as
+        worked here, but a failure here is not recorded against them (the later phase asks)."""
+        due = self._due(lookups)
+        self.mark_due(due)
+        self.report.cache_hits = len(self.rows()) - len(self._worked)
+        return due
+
+    def _due(self, lookups: Sequence[Lookup]) -> list[str]:
         ids = [row.spotify_track_id for row in self.rows()]
         ttls = phase_ttls(self._freshness.static_ttl, self._freshness.volatile_ttl)
         with self.engine.connect() as conn:
-            due = tracks_due(conn, lookups or self.phase.lookups, ids, self.now, ttls)
-        self.mark_due(due, *(lookups or self.phase.lookups))
-        self.report.cache_hits = len(ids) - len(self._worked)
-        names = ", ".join(lookup.key for lookup in lookups or self.phase.lookups)
+            due = tracks_due(conn, lookups, ids, self.now, ttls)
+        names = ", ".join(lookup.key for lookup in lookups)
         self.context.log.info(f"{len(due)} of {len(ids)} tracks due in {names}")
         return due
 

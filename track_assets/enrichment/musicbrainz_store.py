@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import ArtistExternalLink, IsrcMusicBrainzWork, Track, TrackMlcFacts
+from track_assets.db.records import ArtistExternalLink, Track, TrackMlcFacts
 from track_assets.db.repository import (
     field_provenance_for,
     link_artist_songwriter,
     list_artist_external_links,
     record_field_provenance,
-    replace_isrc_musicbrainz_works,
     set_phase_status,
     songwriter_artist_ids,
     track_mlc_facts,
@@ -24,6 +23,7 @@ from track_assets.db.repository import (
 )
 from track_assets.db.statuses import PhaseState
 from track_assets.enrichment.mlc_store import writer_credits
+from track_assets.enrichment.musicbrainz_answers import store_recording_works
 from track_assets.enrichment.phase_report import Coverage, PhaseReport
 from track_assets.enrichment.songwriter_links import (
     CachedMusicBrainzLookups,
@@ -35,6 +35,7 @@ from track_assets.enrichment.songwriter_links import (
     WriterResolution,
     artist_record,
     resolve_songwriter,
+    writers_to_resolve,
 )
 from track_assets.phases import MUSICBRAINZ
 
@@ -56,22 +57,6 @@ def mlc_evidence(facts: TrackMlcFacts | None) -> MlcEvidence:
     if facts is None:
         return MlcEvidence()
     return MlcEvidence.of(facts.writer_ipis, facts.credit_ipis, facts.iswcs)
-
-
-def isrc_work_rows(
-    isrc: str, works: Iterable[RecordingWork], now: datetime
-) -> list[IsrcMusicBrainzWork]:
-    return [
-        IsrcMusicBrainzWork(
-            isrc=isrc,
-            work_mbid=w.mbid,
-            fetched_at=now,
-            title=w.title,
-            iswcs=list(w.iswcs),
-            cover=w.cover,
-        )
-        for w in works
-    ]
 
 
 @dataclass(frozen=True)
@@ -263,21 +248,52 @@ def tracks_for_links(
     }
 
 
+@dataclass(frozen=True)
+class LinksPlan:
+    """Phase 4's work on the due tracks: each track's writers to look up (`chosen`), and the
+    songwriters among them not resolved within the TTL."""
+
+    tracks: dict[str, TrackForLinks]
+    chosen: dict[str, list[WriterCredit]]
+    songwriter_ids: set[int]
+    unresolved: set[int]
+
+    def resolved_on(self, unresolved: set[int] | None = None) -> dict[str, list[WriterCredit]]:
+        """Each songwriter still to resolve on the first due track that credits it: track ->
+        the writers resolved on it (their evidence is its ISRC's recordings)."""
+        pending = set(self.unresolved if unresolved is None else unresolved)
+        on: dict[str, list[WriterCredit]] = {}
+        for track_id, writers in self.chosen.items():
+            for writer in writers:
+                if writer.songwriter_id in pending:
+                    pending.discard(writer.songwriter_id)
+                    on.setdefault(track_id, []).append(writer)
+        return on
+
+
+def plan_links(
+    conn: Connection, rows: Sequence[Track], due: Sequence[str], *, now: datetime, ttl: timedelta
+) -> LinksPlan:
+    tracks = tracks_for_links(conn, rows, due)
+    chosen = {t: writers_to_resolve(track.writers) for t, track in tracks.items()}
+    ids = {w.songwriter_id for ws in chosen.values() for w in ws if w.songwriter_id}
+    unresolved = set(songwriters_to_resolve(conn, ids, now=now, ttl=ttl))
+    return LinksPlan(tracks, chosen, ids, unresolved)
+
+
 def resolve_songwriters(
-    chosen: Mapping[str, Sequence[WriterCredit]],
-    tracks: Mapping[str, TrackForLinks],
+    plan: LinksPlan,
+    track_ids: Sequence[str],
     unresolved: set[int],
     lookups: CachedMusicBrainzLookups,
 ) -> list[WriterResolution]:
-    """Each songwriter still to resolve, once, on the first due track that credits it."""
-    resolutions = []
-    pending = set(unresolved)
-    for track_id, writers in chosen.items():
-        for writer in writers:
-            if writer.songwriter_id in pending:
-                pending.discard(writer.songwriter_id)
-                resolutions.append(resolve_songwriter(writer, tracks[track_id], lookups))
-    return resolutions
+    """Each songwriter in `unresolved`, once, on the first of these tracks that credits it."""
+    batch = LinksPlan(plan.tracks, {t: plan.chosen[t] for t in track_ids}, set(), unresolved)
+    return [
+        resolve_songwriter(writer, plan.tracks[track_id], lookups)
+        for track_id, writers in batch.resolved_on().items()
+        for writer in writers
+    ]
 
 
 def store_links_phase(
@@ -289,9 +305,9 @@ def store_links_phase(
     *,
     now: datetime,
 ) -> None:
-    """Store the recordings' works, each resolution and every due track's phase status."""
-    for isrc, works in recording_works.items():
-        replace_isrc_musicbrainz_works(conn, isrc, isrc_work_rows(isrc, works, now), now=now)
+    """Store the recordings' works asked here, each resolution and every due track's phase
+    status."""
+    store_recording_works(conn, recording_works, now=now)
     for resolution in resolutions:
         store_songwriter_resolution(conn, resolution.writer.songwriter_id, resolution, now=now)
         report.count(resolution.method.value)

@@ -626,7 +626,8 @@ class CachedMusicBrainzLookups:
     tracks with the same ISRC). Per writer name: one artist search, and one work search for
     all its candidates. Per Spotify URL: one reverse lookup. Per MBID: one artist lookup. Per
     title: one count of the works carrying it. So a songwriter met again on another track
-    costs no request of its own.
+    costs no request of its own, and neither does an ISRC whose answer it was given
+    (`remember`).
     """
 
     source: MusicBrainzSource
@@ -637,6 +638,7 @@ class CachedMusicBrainzLookups:
     _title_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _artists: dict[str, ArtistFacts] = field(default_factory=dict)
     _generic: dict[str, bool] = field(default_factory=dict)
+    _asked_isrcs: list[str] = field(default_factory=list)
 
     def recording_works(self, isrc: str) -> Sequence[RecordingWork]:
         if isrc not in self._works:
@@ -657,11 +659,20 @@ class CachedMusicBrainzLookups:
                         writers=tuple(self.artist(mbid) for mbid in mbids),
                     )
             self._works[isrc] = tuple(works.values())
+            self._asked_isrcs.append(isrc)
         return self._works[isrc]
 
-    def recording_works_seen(self) -> dict[str, tuple[RecordingWork, ...]]:
-        """Every ISRC looked up so far and the works of its recordings."""
-        return dict(self._works)
+    def remember(self, works_by_isrc: Mapping[str, Sequence[RecordingWork]]) -> None:
+        """Answers asked before (`enrichment/musicbrainz_answers.py`): these ISRCs' works and
+        their writers are not asked again."""
+        for isrc, works in works_by_isrc.items():
+            self._works.setdefault(isrc, tuple(works))
+            for artist in (a for work in works for a in work.writers):
+                self._artists.setdefault(artist.mbid, artist)
+
+    def recording_works_asked(self) -> dict[str, tuple[RecordingWork, ...]]:
+        """Every ISRC asked of MusicBrainz so far (not remembered) and its recordings' works."""
+        return {isrc: self._works[isrc] for isrc in self._asked_isrcs}
 
     def artists_linking(self, spotify_url: str) -> Sequence[str]:
         if spotify_url not in self._linking:

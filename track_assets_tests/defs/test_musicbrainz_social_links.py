@@ -22,6 +22,9 @@ from track_assets.sandbox.catalog import ground_truth
 from track_assets_tests.support.database import connection
 
 pytestmark = pytest.mark.chromium
+ISRC = "GET /ws/2/isrc/{isrc}"
+RECORDING = "GET /ws/2/recording/{mbid}"
+ARTIST = "GET /ws/2/artist/{mbid}"
 
 
 @pytest.fixture(params=["development"])
@@ -78,6 +81,20 @@ def test_writers_link_to_the_right_artists_and_links_are_classified(catalog, enr
                     }
                     assert current == expected_links, mbids[artist_id]
     assert linked > 0
+
+
+def test_the_isrc_evidence_is_asked_by_musicbrainz_recordings_and_not_again(catalog, enriched):
+    recordings_asked = answered = 0
+    for playlist in catalog.playlists:
+        first = enriched.metadata(playlist.id, "musicbrainz_recordings")
+        asked = first["requests"].value.get("musicbrainz", {}).get("by_endpoint", {})
+        assert set(asked) <= {ISRC, RECORDING, ARTIST}, playlist.id
+        recordings_asked += asked.get(RECORDING, {}).get("total", 0)
+        links = enriched.metadata(playlist.id, "musicbrainz_social_links")
+        asked = links["requests"].value.get("musicbrainz", {}).get("by_endpoint", {})
+        assert ISRC not in asked and RECORDING not in asked, playlist.id
+        answered += links["isrcs_answered_by_musicbrainz_recordings"].value
+    assert recordings_asked > 0 and answered > 0
 
 
 def test_once_every_playlist_is_enriched_a_rerun_looks_nobody_up_again(

@@ -7,6 +7,7 @@ from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
 from track_assets.defs.assets.enriched_tracks import enriched_tracks
 from track_assets.defs.assets.enrichment_events import enrichment_events
 from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
+from track_assets.defs.assets.musicbrainz_recordings import musicbrainz_recordings
 from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
 from track_assets.defs.assets.playlist_tracks import playlist_tracks
 from track_assets.defs.assets.songwriter_identity import songwriter_identity
@@ -18,6 +19,7 @@ PHASE_ASSETS = (
     playlist_tracks,
     spotify_track_metadata,
     spotify_credits,
+    musicbrainz_recordings,
     mlc_publisher_status,
     musicbrainz_social_links,
     songwriter_identity,

@@ -17,8 +17,9 @@ BIN = Path(sys.executable).parent
 INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster_home" / "postgres" / "dagster.yaml"
 # Phases 0-6 of a playlist, as scripts/demo_run materializes them.
 PHASES_0_TO_6 = (
-    "playlist_tracks,spotify_track_metadata,spotify_credits,mlc_publisher_status,"
-    "musicbrainz_social_links,songwriter_identity,chartmetric_analytics,enriched_tracks"
+    "playlist_tracks,spotify_track_metadata,spotify_credits,musicbrainz_recordings,"
+    "mlc_publisher_status,musicbrainz_social_links,songwriter_identity,chartmetric_analytics,"
+    "enriched_tracks"
 )
 
 

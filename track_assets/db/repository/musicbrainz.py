@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
@@ -16,6 +17,7 @@ from track_assets.db.tables import (
     artist_songwriters,
     artists,
     isrc_musicbrainz_works,
+    musicbrainz_answers,
 )
 
 
@@ -140,3 +142,29 @@ def musicbrainz_iswcs_by_isrc(conn: Connection, isrcs: Iterable[str]) -> dict[st
             for iswc in row.iswcs or ():
                 found.setdefault(row.isrc, {})[iswc] = None
     return {isrc: tuple(iswcs) for isrc, iswcs in found.items()}
+
+
+def store_musicbrainz_answers(
+    conn: Connection, question: str, answers: Mapping[str, Any], *, now: datetime
+) -> None:
+    """Keep MusicBrainz's answers to `question`, by key, as fetched `now` (replacing older)."""
+    for key, answer in answers.items():
+        values = {"question": question, "key": key, "answer": answer, "fetched_at": now}
+        upsert_row(conn, musicbrainz_answers, values, key=("question", "key"), now=now)
+
+
+def musicbrainz_answers_since(
+    conn: Connection, question: str, keys: Iterable[str], *, since: datetime
+) -> dict[str, Any]:
+    """The kept answers to `question` for these keys fetched after `since` (others left out)."""
+    found: dict[str, Any] = {}
+    for chunk in in_chunks(sorted(set(keys))):
+        rows = conn.execute(
+            select(musicbrainz_answers.c.key, musicbrainz_answers.c.answer).where(
+                musicbrainz_answers.c.question == question,
+                musicbrainz_answers.c.key.in_(chunk),
+                musicbrainz_answers.c.fetched_at > since,
+            )
+        )
+        found.update((row.key, row.answer) for row in rows)
+    return found
