@@ -6,6 +6,7 @@ import dagster as dg
 
 from track_assets.definitions import defs
 from track_assets.defs.partitions import PLAYLISTS_PARTITION, playlists_partitions
+from track_assets.pools import POOLS
 
 
 def test_code_location_loads_and_validates():
@@ -149,3 +150,11 @@ def test_sensors_and_the_nightly_schedule_launch_the_right_jobs_and_run_by_defau
     assert schedule.job_name == "fetch_playlist_job"
     assert schedule.execution_timezone == "UTC"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_steps_waiting_on_different_services_run_at_once_whatever_the_cpus():
+    # After phase 2 on a new playlist, Chartmetric, The MLC and MusicBrainz's recordings are
+    # all ready; Dagster's default (one step per CPU) held one back on a 2-core machine.
+    executor = defs().resolve_job_def("enrich_playlist_job").executor_def
+    config = executor.config_schema.resolve_config({}).value["config"]
+    assert config["max_concurrent"] == len(POOLS) >= 3

@@ -4,6 +4,7 @@ songwriter leads across every playlist; and the executor every run's steps go th
 import dagster as dg
 
 from track_assets.defs.crashed_runs import RecordsItsWorker, recording_its_worker
+from track_assets.pools import POOLS
 from track_assets.settings import CELERY_BROKER_VARIABLE, celery_broker
 
 fetch_playlist_job = dg.define_asset_job(
@@ -32,10 +33,16 @@ songwriter_leads_job = dg.define_asset_job(
 # again (measured in docs/facts.md, "Step launch").
 # Each run first records its worker's host and pid, so a run whose worker was killed is known
 # as crashed and never blocks the next (defs/crashed_runs.py).
+# Steps wait on the services' rate limits, not on the CPU: one step per service pool may run at
+# once, not one per CPU (Dagster's default), which held MusicBrainz's first step back 22 s
+# behind Chartmetric's on this 2-core machine (docs/facts.md, "Steps at once").
 forkserver_executor = recording_its_worker(
     dg.multiprocess_executor, "multiprocess_recording_its_worker"
 ).configured(
-    {"start_method": {"forkserver": {"preload_modules": ["track_assets.definitions"]}}},
+    {
+        "start_method": {"forkserver": {"preload_modules": ["track_assets.definitions"]}},
+        "max_concurrent": len(POOLS),
+    },
     name="forkserver_multiprocess_executor",
 )
 
