@@ -13,11 +13,13 @@ services' limits, the clients at their default limits) and prints, per sandbox d
 - `--nightly N`: the nightly refresh of N playlists with nothing new (fetch run, then the
   enrichment run finding nothing due), seconds per playlist;
 - `--web`: the web-player phase alone in both access modes, limits off (bench_web_player.py);
+- `--runs N`: each day's enrichment as N runs started together over balanced ranges of the
+  playlists, as the fetch sensor starts them (default 1, as `make demo` does);
 - `--limits-off`: the full pipeline with the limits off on both sides, so its wall time is the
   pipeline's own cost (run it at 200 and 2,000 tracks to see the cost per track stay flat).
 
     .venv/bin/python scripts/bench.py [--tracks 120] [--playlists 6] [--tier development]
-        [--days 2] [--nightly 50] [--web] [--limit chartmetric.requests=10/1] [--limits-off]
+        [--days 2] [--runs 1] [--nightly 50] [--web] [--limit chartmetric.requests=10/1] [--limits-off]
         [--json FILE]
 """
 
@@ -35,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -120,12 +123,16 @@ def main() -> int:
         help="a plan above the real limit, both sides: SERVICE.LIMITER=N/SECONDS",
     )
     parser.add_argument(
+        "--runs", type=int, default=1, help="enrichment runs at once, as the fetch sensor starts"
+    )
+    parser.add_argument(
         "--limits-off", action="store_true", help="the pipeline's own cost: no limit anywhere"
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
 
-    results: dict = {"tier": args.tier, "limits": "off" if args.limits_off else args.limit}
+    limits = "off" if args.limits_off else args.limit
+    results: dict = {"tier": args.tier, "limits": limits, "enrichment_runs": args.runs}
     if args.tracks:
         days = full_pipeline(args)
         results["pipeline"] = [d.figures() for d in days]
@@ -153,9 +160,10 @@ def full_pipeline(args) -> list[Day]:
             admin(env, "POST", "/counters/reset", {})
             day = Day(f"day {number}", tracks_on_playlists(env))
             started = time.time()
-            whole = partition_range(env)
-            day.runs.append(materialize(env, FETCH, whole))
-            day.runs.append(materialize(env, ENRICH, whole))
+            day.runs.append(materialize(env, FETCH, partition_range(env)))
+            ranges = partition_ranges(env, args.runs)
+            with ThreadPoolExecutor(len(ranges)) as pool:
+                day.runs += pool.map(lambda r: materialize(env, ENRICH, r), ranges)
             account(env, day, since=started)
             print_days([day])
             days.append(day)
@@ -247,7 +255,12 @@ def track_assets(env: dict, *args: str) -> str:
 
 
 def partition_range(env: dict) -> str:
-    return track_assets(env, "runs", "ranges", "--runs", "1").strip()
+    [whole] = partition_ranges(env, 1)
+    return whole
+
+
+def partition_ranges(env: dict, runs: int) -> list[str]:
+    return track_assets(env, "runs", "ranges", "--runs", str(runs)).split()
 
 
 def materialize(env: dict, selection: str, partition_range: str) -> Run:
