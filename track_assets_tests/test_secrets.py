@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from track_assets.db.engine import make_engine
 from track_assets.db.tables import track_credits
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets.phases import ENRICHMENT_ASSETS, PLAYLIST_TRACKS
 from track_assets.sandbox.catalog import generate_catalog, load_catalog
 from track_assets.sandbox.client_limits import relaxed_limit_environment
 from track_assets.sandbox.options import SandboxOptions
@@ -47,11 +48,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.chromium]
 
 BIN = Path(sys.executable).parent
 HOOK = "/hooks/track-assets"
-PHASES = (
-    "playlist_tracks,spotify_track_metadata,spotify_credits,mlc_publisher_status,"
-    "musicbrainz_social_links,songwriter_identity,chartmetric_analytics,enriched_tracks,"
-    "enrichment_events"
-)
+PHASES = ",".join((PLAYLIST_TRACKS.asset, *ENRICHMENT_ASSETS))  # phases 0-7, every step
 # The failing run: a Spotify client secret the accounts service rejects.
 WRONG = {"wrong SPOTIFY_CLIENT_SECRET": "SENTINEL-wrong-spotify-client-secret-c4d2"}
 
@@ -226,7 +223,8 @@ def test_no_secret_in_the_dagster_instance(leftovers):
                 kinds[kind] += 1
                 scan.text("event log", f"{run.run_id} {kind}", dg.serialize_value(entry))
     # The scan read the materializations' metadata and the rejected secret's failure.
-    assert kinds["ASSET_MATERIALIZATION"] == 10 and kinds["STEP_FAILURE"] == 1, kinds
+    materialized = len(PHASES.split(",")) + 1  # each phase once, and the leads
+    assert kinds["ASSET_MATERIALIZATION"] == materialized and kinds["STEP_FAILURE"] == 1, kinds
     compute_logs = [p for p in leftovers.home.rglob("compute_logs") if p.is_dir()]
     for folder in compute_logs:
         scan.files("compute logs", folder)

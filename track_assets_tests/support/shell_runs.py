@@ -10,17 +10,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES
+from track_assets_tests.support.pipeline import OUTSIDE_VARIABLES, PHASE_ASSETS
 from track_assets_tests.support.postgres import PostgresServer
 
 BIN = Path(sys.executable).parent
 INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster_home" / "postgres" / "dagster.yaml"
 # Phases 0-6 of a playlist, as scripts/demo_run materializes them.
-PHASES_0_TO_6 = (
-    "playlist_tracks,spotify_track_metadata,spotify_credits,musicbrainz_recordings,"
-    "mlc_publisher_status,musicbrainz_social_links,songwriter_identity,chartmetric_analytics,"
-    "enriched_tracks"
-)
+PHASES_0_TO_6 = ",".join(asset.key.to_user_string() for asset in PHASE_ASSETS)
 
 
 @dataclass(frozen=True)
