@@ -273,6 +273,18 @@ class ChartmetricTrack(_Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChartmetricPlaylistSearch(_Record):
+    """Chartmetric's answer to which of its playlists a Spotify playlist is; chartmetric_id None
+    when Chartmetric tracks no such playlist."""
+
+    spotify_playlist_id: str
+    chartmetric_id: int | None
+    name: str | None = None
+    owner: str | None = None
+    searched_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class MetricSnapshot(_Record):
     """Volatile figures of one track from one source on one (UTC) day."""
 

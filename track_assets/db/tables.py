@@ -466,6 +466,19 @@ musicbrainz_answers = Table(
     Column("fetched_at", UtcDateTime, nullable=False),
 )
 
+# Which Chartmetric playlist a Spotify playlist is, as Chartmetric's playlist search answered
+# (chartmetric_id null: Chartmetric tracks no such playlist). Phase 0 uses the answer for the
+# static TTL instead of searching on every fetch (enrichment/chartmetric_playlist_search.py).
+chartmetric_playlists = Table(
+    "chartmetric_playlists",
+    metadata,
+    Column("spotify_playlist_id", SPOTIFY_ID, primary_key=True),
+    Column("chartmetric_id", BigInteger),
+    Column("name", String),
+    Column("owner", String),
+    Column("searched_at", UtcDateTime, nullable=False),
+)
+
 chartmetric_tracks = Table(
     "chartmetric_tracks",
     metadata,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from track_assets.db.types import utc_now
+from track_assets.enrichment.chartmetric_playlist_search import PlaylistSearch
 from track_assets.enrichment.playlist_fetch import (
     FetchedItem,
     FetchedPlaylist,
@@ -21,7 +23,6 @@ from track_assets.enrichment.playlist_fetch import (
     SpotifyListing,
     checked_copy,
 )
-from track_assets.playlist_refs import PlaylistRef
 
 if TYPE_CHECKING:
     from track_assets.services.chartmetric import ChartmetricClient
@@ -38,9 +39,12 @@ def sources_in_order(
     spotify_web: Callable[[], SpotifyWebClient],
     playlist_id: str,
     known: KnownVersion | None = None,
+    search: PlaylistSearch | None = None,
 ) -> list[Source]:
     """Chartmetric (its copy kept only when Spotify does not contradict it), then the Web API,
-    then the web player. Each argument gives its client, opened on first use."""
+    then the web player. Each argument gives its client, opened on first use; `search` finds
+    Chartmetric's copy (a fresh search, kept nowhere, when None)."""
+    search = search or PlaylistSearch(playlist_id, None, now=utc_now(), keep=lambda _: None)
     listings = [
         (
             "spotify_api",
@@ -56,7 +60,7 @@ def sources_in_order(
             "chartmetric",
             declining_unreadable(
                 lambda: checked_copy(
-                    playlist_from_chartmetric(chartmetric(), playlist_id), listings, known
+                    playlist_from_chartmetric(chartmetric(), search), listings, known
                 )
             ),
         ),
@@ -89,11 +93,23 @@ def declining_unreadable(read: Callable[[], T]) -> Callable[[], T]:
     return reading
 
 
-def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> FetchedPlaylist:
-    found = client.find_spotify_playlist(PlaylistRef(playlist_id).url)
+def playlist_from_chartmetric(client: ChartmetricClient, search: PlaylistSearch) -> FetchedPlaylist:
+    """Chartmetric's current copy of the playlist `search` finds. A kept id that Chartmetric no
+    longer knows is searched again, once."""
+    from track_assets.services.chartmetric import ChartmetricNotFound
+
+    found = search.found(client)
     if found is None:
-        raise SourceDeclined("does not track this playlist")
-    rows = client.playlist_tracks(found.id)
+        raise SourceDeclined(f"does not track this playlist{search.said()}")
+    try:
+        rows = client.playlist_tracks(found.id)
+    except ChartmetricNotFound:
+        if not search.from_before:
+            raise
+        found = search.search(client)
+        if found is None:
+            raise SourceDeclined("does not track this playlist (any longer)") from None
+        rows = client.playlist_tracks(found.id)
     items = tuple(
         FetchedItem(
             position=row.position if row.position is not None else index,
@@ -106,7 +122,7 @@ def playlist_from_chartmetric(client: ChartmetricClient, playlist_id: str) -> Fe
         for index, row in enumerate(rows)
     )
     return FetchedPlaylist(
-        playlist_id, "chartmetric", items, name=found.name, owner=found.owner_name
+        search.spotify_playlist_id, "chartmetric", items, name=found.name, owner=found.owner_name
     )
 
 

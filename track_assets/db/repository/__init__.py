@@ -11,9 +11,11 @@ from track_assets.db.repository.activity import (
     event_json,
 )
 from track_assets.db.repository.chartmetric import (
+    chartmetric_playlist_search_since,
     chosen_chartmetric_ids,
     get_chartmetric_track,
     link_track_chartmetric,
+    store_chartmetric_playlist_search,
     track_chartmetric_ids,
     upsert_chartmetric_track,
 )
@@ -110,6 +112,7 @@ __all__ = [
     "activity_entries",
     "activity_since",
     "append_activity",
+    "chartmetric_playlist_search_since",
     "chosen_chartmetric_ids",
     "claim_webhook_batch",
     "credits_of_tracks",
@@ -166,6 +169,7 @@ __all__ = [
     "songwriter_identity_key",
     "songwriter_lead_credits",
     "songwriter_profiles",
+    "store_chartmetric_playlist_search",
     "store_musicbrainz_answers",
     "track_artist_ids",
     "track_chartmetric_ids",

@@ -1,4 +1,5 @@
-"""Chartmetric tracks and which of them (one ISRC can map to several) each track uses."""
+"""Chartmetric tracks and which of them (one ISRC can map to several) each track uses, and which
+Chartmetric playlist each Spotify playlist is."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from track_assets.db.records import ChartmetricTrack
+from track_assets.db.records import ChartmetricPlaylistSearch, ChartmetricTrack
 from track_assets.db.statements import in_chunks, known_values, upsert_row
-from track_assets.db.tables import chartmetric_tracks, track_chartmetric
+from track_assets.db.tables import chartmetric_playlists, chartmetric_tracks, track_chartmetric
 
 
 def upsert_chartmetric_track(
@@ -86,3 +87,27 @@ def chosen_chartmetric_ids(
         )
         chosen.update({row.track_id: row.chartmetric_id for row in rows})
     return chosen
+
+
+def store_chartmetric_playlist_search(conn: Connection, search: ChartmetricPlaylistSearch) -> None:
+    """Keep Chartmetric's latest answer for a Spotify playlist (replacing the one before)."""
+    upsert_row(
+        conn,
+        chartmetric_playlists,
+        search.as_values(),
+        key=("spotify_playlist_id",),
+        now=search.searched_at,
+    )
+
+
+def chartmetric_playlist_search_since(
+    conn: Connection, spotify_playlist_id: str, *, since: datetime
+) -> ChartmetricPlaylistSearch | None:
+    """The kept answer for this playlist when Chartmetric gave it after `since`, else None."""
+    row = conn.execute(
+        select(chartmetric_playlists).where(
+            chartmetric_playlists.c.spotify_playlist_id == spotify_playlist_id,
+            chartmetric_playlists.c.searched_at > since,
+        )
+    ).first()
+    return ChartmetricPlaylistSearch.from_row(row) if row is not None else None
