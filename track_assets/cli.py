@@ -206,25 +206,47 @@ def status(as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=str),
     help="Folder to write into (default: TRACK_ASSETS_EXPORT_DIR, else ./exports).",
 )
-def export(which: str, directory: str | None) -> None:
-    """Write tracks and/or songwriter leads as CSV and Parquet; prints the paths written."""
+@click.option(
+    "--to-database",
+    "to_database",
+    is_flag=True,
+    help="Also write them as the tables export_tracks and export_songwriter_leads in the "
+    "database itself, for SQL and BI tools.",
+)
+def export(which: str, directory: str | None, to_database: bool) -> None:
+    """Write tracks and/or songwriter leads as CSV and Parquet (and with --to-database as
+    tables); prints the paths and tables written."""
     from pathlib import Path
 
-    from track_assets.db.engine import DatabaseNotFound, SchemaNotCurrent
-    from track_assets.enrichment.exports import EXPORTS, export_from_database
+    from track_assets.db.engine import DatabaseNotFound, SchemaNotCurrent, shown_url
+    from track_assets.enrichment.exports import EXPORTS, export_from_database, export_into_tables
+    from track_assets.progress import progress
 
+    names = EXPORTS if which == "all" else (which,)
     try:
-        with _database(create_missing=False) as engine, engine.connect() as conn:
-            written = export_from_database(
-                conn,
-                Path(directory) if directory else _settings().export_dir,
-                EXPORTS if which == "all" else (which,),
-            )
+        with (
+            _database(create_missing=False) as engine,
+            progress("exporting", total=len(names) * (1 + to_database)) as steps,
+        ):
+            written, tables = [], []
+            for name in names:
+                steps.describe(f"exporting {name}")
+                with engine.connect() as conn:
+                    folder = Path(directory) if directory else _settings().export_dir
+                    written += export_from_database(conn, folder, (name,))
+                steps.advance()
+                if to_database:
+                    steps.describe(f"exporting {name} into the database")
+                    with engine.begin() as conn:
+                        tables += export_into_tables(conn, (name,))
+                    steps.advance()
     except (DatabaseNotFound, SchemaNotCurrent) as error:
         raise click.ClickException(f"nothing to export: {error}") from None
     for files in written:
         click.echo(str(files.csv))
         click.echo(str(files.parquet))
+    for table in tables:
+        click.echo(f"{shown_url(engine.url)} table {table.table} ({table.rows} rows)")
 
 
 @main.group()

@@ -152,6 +152,24 @@ def _plain(value: Any) -> Any:
 # --- writing ----------------------------------------------------------------------------------
 
 
+EXPORT_COLUMNS: dict[str, Mapping[str, ColumnKind]] = {
+    "tracks": TRACK_COLUMN_KINDS,
+    "leads": LEAD_COLUMN_KINDS,
+}
+EXPORT_FILES = {"tracks": TRACKS_FILE, "leads": LEADS_FILE}
+
+
+def export_rows(
+    conn: Connection, name: str, leads: Sequence[SongwriterLead] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of export `name` ("tracks" or "leads"; `leads` when already ranked)."""
+    if name == "tracks":
+        return track_rows(conn)
+    if name == "leads":
+        return lead_rows(compute_songwriter_leads(conn) if leads is None else leads)
+    raise ValueError(f"unknown export {name!r}; one of {', '.join(EXPORTS)}")
+
+
 def export_songwriter_leads(leads: Sequence[SongwriterLead], directory: Path) -> ExportedFiles:
     return write_export(lead_rows(leads), LEAD_COLUMN_KINDS, directory, LEADS_FILE, "leads")
 
@@ -164,14 +182,35 @@ def export_from_database(
     conn: Connection, directory: Path, which: Iterable[str] = EXPORTS
 ) -> list[ExportedFiles]:
     """Compute and write the named exports ("tracks", "leads") in the order given."""
+    return [
+        write_export(
+            export_rows(conn, name), EXPORT_COLUMNS[name], directory, EXPORT_FILES[name], name
+        )
+        for name in which
+    ]
+
+
+@dataclass(frozen=True)
+class ExportedTable:
+    name: str  # tracks | leads
+    table: str
+    rows: int
+
+
+def export_into_tables(
+    conn: Connection,
+    which: Iterable[str] = EXPORTS,
+    leads: Sequence[SongwriterLead] | None = None,
+) -> list[ExportedTable]:
+    """Compute the named exports and write each as a table into the database `conn` reads,
+    in its transaction (export_tables.py)."""
+    from track_assets.enrichment.export_tables import write_export_table
+
     written = []
     for name in which:
-        if name == "tracks":
-            written.append(export_tracks(conn, directory))
-        elif name == "leads":
-            written.append(export_songwriter_leads(compute_songwriter_leads(conn), directory))
-        else:
-            raise ValueError(f"unknown export {name!r}; one of {', '.join(EXPORTS)}")
+        rows = export_rows(conn, name, leads)
+        table = write_export_table(conn, name, rows, EXPORT_COLUMNS[name])
+        written.append(ExportedTable(name, table, len(rows)))
     return written
 
 

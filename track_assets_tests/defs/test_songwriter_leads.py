@@ -5,6 +5,7 @@ order, and the CSV, the Parquet file and `track-assets export` hold exactly thos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,9 +14,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import make_url, select, text
 
 from track_assets.cli import main
+from track_assets.db.engine import shown_url
 from track_assets.db.tables import artist_songwriters, artists, songwriters, track_credits
 from track_assets.defs.assets.songwriter_leads import songwriter_leads
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
@@ -24,7 +26,7 @@ from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.names import name_tokens
 from track_assets.sandbox.catalog.truth import Tier
 from track_assets_tests.support.database import connection
-from track_assets_tests.support.exports import load_export
+from track_assets_tests.support.exports import load_export, load_export_table
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = [pytest.mark.chromium, pytest.mark.postgres, pytest.mark.slow]
@@ -220,20 +222,63 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
     assert Path(metadata["tracks_csv"].value).exists()
     assert metadata["tracks_exported"].value == len(ground_truth(catalog))
 
+    tracks = len(ground_truth(catalog))
+    assert metadata["tables"].value == {
+        "export_songwriter_leads": len(expected),
+        "export_tracks": tracks,
+    }
+    assert load_export_table(url, "export_songwriter_leads", LEAD_COLUMN_KINDS) == rows
+    assert_readme_sql_answers(url, rows)
+
     out = tmp_path / "cli"
     env = {"TRACK_ASSETS_DATABASE_URL": url, "DAGSTER_HOME": str(tmp_path / "cli_home")}
-    command = CliRunner().invoke(main, ["export", "--dir", str(out)], env=env)
+    with connection(url) as conn:
+        conn.execute(text("DROP TABLE export_songwriter_leads"))
+        conn.commit()
+    command = CliRunner().invoke(main, ["export", "--dir", str(out), "--to-database"], env=env)
     assert command.exit_code == 0, command.output
-    assert command.output.split() == [
-        str(out / name)
-        for name in (
-            "tracks.csv",
-            "tracks.parquet",
-            "songwriter_leads.csv",
-            "songwriter_leads.parquet",
-        )
+    shown = shown_url(make_url(url))
+    assert command.output.splitlines() == [
+        *(
+            str(out / name)
+            for name in (
+                "tracks.csv",
+                "tracks.parquet",
+                "songwriter_leads.csv",
+                "songwriter_leads.parquet",
+            )
+        ),
+        f"{shown} table export_tracks ({tracks} rows)",
+        f"{shown} table export_songwriter_leads ({len(expected)} rows)",
     ]
     assert load_export(out / "songwriter_leads.parquet", LEAD_COLUMN_KINDS) == rows
+    assert load_export_table(url, "export_songwriter_leads", LEAD_COLUMN_KINDS) == rows
+
+
+def readme_sql() -> list[str]:
+    """The ```sql examples of README.md, in order."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", readme, flags=re.DOTALL)
+
+
+def assert_readme_sql_answers(url: str, rows: list[dict]) -> None:
+    """README's three queries give what the exported rows say they should."""
+    unrepresented, tracks_of_leads, instagram = readme_sql()
+    with connection(url) as conn:
+        got = conn.execute(text(unrepresented)).all()
+        assert [(r.rank, r.writer_name) for r in got] == [
+            (row["rank"], row["writer_name"]) for row in rows if "unrepresented" in row["reasons"]
+        ][:10]
+        assert got, "no unrepresented lead: the query would prove nothing"
+        got = conn.execute(text(tracks_of_leads)).all()
+        assert sorted((r.rank, r.track) for r in got) == sorted(
+            (row["rank"], name) for row in rows for name in row["track_names"]
+        )
+        got = conn.execute(text(instagram)).all()
+        with_instagram = [row for row in rows if "instagram" in row["social_links"]]
+        assert [(r.writer_name, r.instagram) for r in got] == [
+            (row["writer_name"], row["social_links"]["instagram"]) for row in with_instagram
+        ]
 
 
 def reasons_of(want: ExpectedLead) -> list[str]:

@@ -46,3 +46,29 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def load_export_table(url: str, table: str, columns: Mapping[str, ColumnKind]) -> list[dict]:
+    """The rows of an export table, read with pandas as the README shows, in rank or table
+    order: lists as lists (PostgreSQL arrays; SQLite JSON text decoded), JSON decoded."""
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        frame = pd.read_sql_table(table, engine)
+    finally:
+        engine.dispose()
+    assert list(frame.columns) == list(columns), table
+    if "rank" in frame.columns:
+        frame = frame.sort_values("rank")
+    rows = []
+    for record in frame.to_dict(orient="records"):
+        row = {}
+        for column, kind in columns.items():
+            value = _plain(record[column])
+            if kind in (ColumnKind.JSON, ColumnKind.TEXT_LIST) and isinstance(value, str):
+                value = json.loads(value)
+            row[column] = value
+        rows.append(row)
+    return rows

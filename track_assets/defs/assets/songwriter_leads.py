@@ -2,7 +2,8 @@
 (stream_velocity > 0) who are unrepresented at The MLC on the track's work, or whose work is
 unsigned or split, one ranked row per songwriter (best velocity, velocity sum, streams, name).
 Writes songwriter_leads.csv/.parquet and tracks.csv/.parquet into the export folder
-(the `exports` resource; TRACK_ASSETS_EXPORT_DIR). The rule and the columns: README.md, "Songwriter leads"."""
+(the `exports` resource; TRACK_ASSETS_EXPORT_DIR), and the same rows as the tables
+export_songwriter_leads and export_tracks in the database. The rule and the columns: README.md, "Songwriter leads"."""
 
 import csv
 import time
@@ -14,6 +15,7 @@ from track_assets.defs.resources import DatabaseResource, ExportsResource
 from track_assets.enrichment.exports import (
     LEAD_COLUMN_KINDS,
     compute_songwriter_leads,
+    export_into_tables,
     export_songwriter_leads,
     export_tracks,
 )
@@ -35,7 +37,9 @@ def songwriter_leads(
         leads = compute_songwriter_leads(conn)
         tracks = export_tracks(conn, directory)
     files = export_songwriter_leads(leads, directory)
-    context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
+    with database.engine().begin() as conn:
+        tables = export_into_tables(conn, leads=leads)
+    context.log.info(f"{len(leads)} songwriter leads exported to {directory} and as tables")
     yield dg.MaterializeResult(
         metadata={
             "leads": dg.MetadataValue.int(len(leads)),
@@ -48,6 +52,7 @@ def songwriter_leads(
             "songwriter_leads_parquet": dg.MetadataValue.path(str(files.parquet)),
             "tracks_csv": dg.MetadataValue.path(str(tracks.csv)),
             "tracks_parquet": dg.MetadataValue.path(str(tracks.parquet)),
+            "tables": dg.MetadataValue.json({t.table: t.rows for t in tables}),
             "top_leads": dg.MetadataValue.md(markdown_table(lead_preview(leads[:TOP_LEADS]))),
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
         }
