@@ -32,6 +32,9 @@ class _Quiet:
         pass
 
 
+QUIET: Steps = _Quiet()  # for code that reports progress when nobody shows it
+
+
 class _Bar:
     def __init__(self, progress, task) -> None:
         self._progress = progress
@@ -60,7 +63,7 @@ def progress(
     ends; a silent stand-in when the stream is not a terminal."""
     stream = stream or sys.stderr
     if not on_terminal(stream):
-        yield _Quiet()
+        yield QUIET
         return
     from rich.console import Console
     from rich.progress import (

@@ -23,11 +23,13 @@ print("done: 3")
 
 def run_on_terminal(script: str) -> str:
     """Run `script` with its stdout and stderr on a real pseudo-terminal; all it wrote."""
+    return run_on_terminal_argv([sys.executable, "-c", script])
+
+
+def run_on_terminal_argv(argv: list[str]) -> str:
     leader, follower = pty.openpty()
     env = os.environ | {"COLUMNS": "100", "TERM": "xterm"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=follower, stderr=follower, env=env
-    )
+    process = subprocess.Popen(argv, stdout=follower, stderr=follower, env=env)
     os.close(follower)
     written = b""
     while True:
@@ -58,3 +60,23 @@ def test_a_pipe_sees_only_the_result():
     )
     assert finished.stdout == "done: 3\n"
     assert finished.stderr == ""
+
+
+@pytest.mark.timeout(120)
+def test_sandbox_generate_shows_progress_on_a_terminal_and_writes_the_same_catalog(tmp_path):
+    generate = "from track_assets.cli import main; main()"
+    arguments = ["sandbox", "generate", "--tracks", "300", "--playlists", "4", "-o"]
+    on_terminal = run_on_terminal_argv(
+        [sys.executable, "-c", generate, *arguments, str(tmp_path / "a.json")]
+    )
+    piped = subprocess.run(
+        [sys.executable, "-c", generate, *arguments, str(tmp_path / "b.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "generating the catalog" in on_terminal
+    assert "generating" not in piped.stderr
+    assert piped.stderr.startswith(f"{tmp_path / 'b.json'}: 4 playlists, ")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()

@@ -152,8 +152,11 @@ def generate(
     seed: int, playlist_count: int, track_count: int, reference_date: date, output: Path | None
 ) -> None:
     """Write a deterministic catalog: the same seed gives the same bytes."""
+    from track_assets.progress import progress
+
     try:
-        data = generate_catalog(seed, playlist_count, track_count, reference_date)
+        with progress("generating the catalog") as steps:
+            data = generate_catalog(seed, playlist_count, track_count, reference_date, steps)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     text = catalog_json(data)

@@ -24,6 +24,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from track_assets.progress import QUIET, Steps
 from track_assets.sandbox.catalog import vocabulary as words
 from track_assets.sandbox.catalog.model import (
     FORMAT_VERSION,
@@ -70,16 +71,18 @@ def generate_catalog(
     playlists: int = DEMO_PLAYLISTS,
     tracks: int = DEMO_TRACKS,
     reference_date: date = DEMO_REFERENCE_DATE,
+    steps: Steps | None = None,
 ) -> dict[str, Any]:
     """A catalog with `playlists` playlists and `tracks` distinct playlist tracks (albums and
-    relinking add a few tracks that are on no playlist)."""
+    relinking add a few tracks that are on no playlist). `steps` is told of each playlist slot
+    filled (progress for a large catalog); it changes nothing in the catalog."""
     if playlists < MIN_PLAYLISTS:
         raise ValueError(
             f"a demo catalog needs at least {MIN_PLAYLISTS} playlists, not {playlists}"
         )
     if tracks < MIN_TRACKS:
         raise ValueError(f"a demo catalog needs at least {MIN_TRACKS} tracks, not {tracks}")
-    return _CatalogBuilder(seed, playlists, tracks, reference_date).build()
+    return _CatalogBuilder(seed, playlists, tracks, reference_date).build(steps or QUIET)
 
 
 def generate(
@@ -193,9 +196,10 @@ class _CatalogBuilder:
 
     # --- entry point ---
 
-    def build(self) -> dict[str, Any]:
+    def build(self, steps: Steps) -> dict[str, Any]:
         plans = self._plan_playlists()
         slots = self._plan_slots(plans)
+        steps.total(len(slots))
         self._assign_recipes(slots, plans)
         self.performers = [self._performer() for _ in range(max(6, self.track_count // 4))]
         self.performer_ranks = {id(person): rank for rank, person in enumerate(self.performers)}
@@ -206,6 +210,7 @@ class _CatalogBuilder:
         self.songwriters = [self._songwriter() for _ in range(max(10, self.track_count // 2))]
         for slot in slots:
             self._playlist_track(slot)
+            steps.advance()
         self._album_siblings()
         playlists = [self._playlist(plan, slots) for plan in plans]
         self._chartmetric_tracks(slots, plans)
