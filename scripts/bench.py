@@ -89,7 +89,8 @@ class Day:
             "bound_service": max(self.bound, key=self.bound.get) if self.bound else None,
             "efficiency": round(self.bound_seconds / wall, 3) if wall else None,
             "tracks_per_hour": round(self.tracks * 3600 / wall) if wall else None,
-            "seconds_waiting_on_limiters": round(self.limiter_wait, 1),
+            # Every request's wait added up: requests wait side by side, so this is not time.
+            "request_seconds_waiting_on_limiters": round(self.limiter_wait, 1),
             "seconds_in_steps": round(self.in_steps, 1),
             "seconds_outside_steps": round(max(wall - self.in_steps, 0), 1),
             "peak_rss_mb": round(max((r.peak_rss_mb for r in self.runs), default=0), 1),
@@ -457,8 +458,8 @@ def print_days(days: list[Day]) -> None:
         print(
             f"time: {f['seconds_in_steps']} s with a step running, "
             f"{f['seconds_outside_steps']} s outside any step (process start, run start, step "
-            f"launches); the steps waited {f['seconds_waiting_on_limiters']} s on limiters "
-            "(summed over steps side by side)"
+            f"launches); requests waited {f['request_seconds_waiting_on_limiters']} "
+            "request-seconds on limiters (every request's wait added up, side by side)"
         )
 
 

@@ -3,32 +3,25 @@ and the environment variables that would point a test away from its own sandbox 
 
 from __future__ import annotations
 
-from track_assets.defs.assets.chartmetric_analytics import chartmetric_analytics
-from track_assets.defs.assets.enriched_tracks import enriched_tracks
-from track_assets.defs.assets.enrichment_events import enrichment_events
-from track_assets.defs.assets.mlc_publisher_status import mlc_publisher_status
-from track_assets.defs.assets.musicbrainz_recordings import musicbrainz_recordings
-from track_assets.defs.assets.musicbrainz_social_links import musicbrainz_social_links
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.assets.songwriter_identity import songwriter_identity
-from track_assets.defs.assets.spotify_credits import spotify_credits
-from track_assets.defs.assets.spotify_track_metadata import spotify_track_metadata
+import dagster as dg
 
-# Phases 0-6 of one partition, in the order a run executes them.
+import track_assets.defs.assets
+from track_assets import phases
+
+_BY_NAME = {
+    a.key.to_user_string(): a
+    for a in dg.load_assets_from_package_module(track_assets.defs.assets)
+    if isinstance(a, dg.AssetsDefinition)
+}
+
+# What enrich_playlist_job materializes after the fetch job's phase 0: phases 1-7, as the
+# registry lists them.
+ENRICHMENT_ASSETS = tuple(_BY_NAME[name] for name in phases.ENRICHMENT_ASSETS)
+# Phases 0-6 of one partition: the fetch and the enrichment but its events (phase 7).
 PHASE_ASSETS = (
-    playlist_tracks,
-    spotify_track_metadata,
-    spotify_credits,
-    musicbrainz_recordings,
-    mlc_publisher_status,
-    musicbrainz_social_links,
-    songwriter_identity,
-    chartmetric_analytics,
-    enriched_tracks,
+    _BY_NAME[phases.PLAYLIST_TRACKS.asset],
+    *(a for a in ENRICHMENT_ASSETS if a.key.to_user_string() != "enrichment_events"),
 )
-
-# What enrich_playlist_job materializes after the fetch job's phase 0: phases 1-7.
-ENRICHMENT_ASSETS = (*PHASE_ASSETS[1:], enrichment_events)
 
 # Unset in tests: credentials select real services, the others change where things go.
 OUTSIDE_VARIABLES = (
