@@ -11,7 +11,8 @@ services' limits, the clients at their default limits) and prints, per sandbox d
   step: process and run start-up, step launches), cache hits, peak RSS of the processes
   including Chromium;
 - `--nightly N`: the nightly refresh of N playlists with nothing new (fetch run, then the
-  enrichment run finding nothing due), seconds per playlist;
+  enrichment run finding nothing due), seconds per playlist, limits off (with
+  `--nightly-at-real-limits`: the refresh at the real limits, its setup still without);
 - `--web`: the web-player phase alone in both access modes, limits off (bench_web_player.py);
 - `--runs N`: each day's enrichment as N runs started together over balanced ranges of the
   playlists, as the fetch sensor starts them (default 1, as `make demo` does);
@@ -19,7 +20,7 @@ services' limits, the clients at their default limits) and prints, per sandbox d
   pipeline's own cost (run it at 200 and 2,000 tracks to see the cost per track stay flat).
 
     .venv/bin/python scripts/bench.py [--tracks 120] [--playlists 6] [--tier development]
-        [--days 2] [--runs 1] [--nightly 50] [--web] [--limit chartmetric.requests=10/1] [--limits-off]
+        [--days 2] [--runs 1] [--nightly 50 [--nightly-at-real-limits]] [--web] [--limit chartmetric.requests=10/1] [--limits-off]
         [--json FILE]
 """
 
@@ -126,6 +127,11 @@ def main() -> int:
     parser.add_argument(
         "--limits-off", action="store_true", help="the pipeline's own cost: no limit anywhere"
     )
+    parser.add_argument(
+        "--nightly-at-real-limits",
+        action="store_true",
+        help="the nightly refresh at the real limits (its setup still without limits)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
 
@@ -172,16 +178,20 @@ def full_pipeline(args) -> list[Day]:
 def nightly(args) -> dict:
     """N playlists of about 2 tracks each enriched, then refreshed with nothing new: the fetch
     run, then the enrichment run that finds nothing due. Limits off, so the time is the
-    pipeline's own; the requests it made give the bound the real limits would add."""
+    pipeline's own and the requests it made give the bound the real limits would add; with
+    --nightly-at-real-limits the refresh runs at the real limits on both sides."""
     n = args.nightly
     with deployment(args, n, max(20, 2 * n), sandbox_extra=LIMITS_OFF, relaxed_clients=True) as env:
         whole = partition_range(env)
         materialize(env, FETCH, whole)
         materialize(env, ENRICH, whole)
         admin(env, "POST", "/counters/reset", {})
+        if args.nightly_at_real_limits:
+            env = real_limits(env)
         fetch = materialize(env, FETCH, whole)
         enrich = materialize(env, ENRICH, whole)
         counters = admin(env, "GET", "/counters")
+        violations = {s: c["total_violations"] for s, c in counters.items()}
     requests = {s: c["total"] for s, c in counters.items()}
     real = {s: requests[s] / client_rate({}, s) for s in requests if client_rate({}, s)}
     return {
@@ -192,8 +202,26 @@ def nightly(args) -> dict:
         "requests": requests,
         "bound_at_real_limits_seconds": round(max(real.values(), default=0), 1),
         "bound_service": max(real, key=real.get) if real else None,
+        "at_real_limits": args.nightly_at_real_limits,
+        "violations": violations,
         "ok": fetch.ok and enrich.ok,
     }
+
+
+def real_limits(env: dict) -> dict:
+    """The sandbox enforcing every limit from now on, and the environment for clients at their
+    default (real) limits."""
+    limits = admin(env, "GET", "/limits")
+    admin(
+        env,
+        "POST",
+        "/limits",
+        {
+            service: {name: {"mode": "enforce"} for name in limiters}
+            for service, limiters in limits.items()
+        },
+    )
+    return {k: v for k, v in env.items() if k not in relaxed_limit_environment()}
 
 
 @contextlib.contextmanager
@@ -468,8 +496,10 @@ def print_nightly(figures: dict) -> None:
         f"\nnightly, nothing new, {figures['playlists']} playlists: fetch run "
         f"{figures['fetch_seconds']} s, enrichment run (nothing due) "
         f"{figures['enrich_nothing_due_seconds']} s, {figures['seconds_per_playlist']} s a "
-        f"playlist (limits off); requests {figures['requests']}, which at the real limits "
-        f"take at least {figures['bound_at_real_limits_seconds']} s ({figures['bound_service']})"
+        f"playlist ({'at the real limits' if figures['at_real_limits'] else 'limits off'}); "
+        f"requests {figures['requests']}, which at the real limits take at least "
+        f"{figures['bound_at_real_limits_seconds']} s ({figures['bound_service']}); "
+        f"violations {figures['violations']}"
     )
 
 
