@@ -446,5 +446,14 @@ def _add_sandbox_commands() -> None:
 
 _add_sandbox_commands()
 
+
+def _add_doctor_command() -> None:
+    from track_assets.doctor.command import doctor
+
+    main.add_command(doctor)
+
+
+_add_doctor_command()
+
 if __name__ == "__main__":
     sys.exit(main())

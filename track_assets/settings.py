@@ -201,6 +201,13 @@ class Settings:
         """Whether service `name` is emulated: sandbox forced on, or auto and no credentials set."""
         return _on_sandbox(_spec(name), _field_values(name, self.environ), self.sandbox_mode)
 
+    def has_credentials(self, name: str) -> bool:
+        """Whether any variable that selects the real service `name` is set (its credentials,
+        or MUSICBRAINZ_CONTACT)."""
+        spec = _spec(name)
+        values = _field_values(name, self.environ)
+        return any(is_set(values.get(f)) for f in spec.selectors)
+
     @property
     def all_on_sandbox(self) -> bool:
         return all(self.on_sandbox(name) for name in _SERVICES)
@@ -244,6 +251,11 @@ def resolve_service(
         key: str(values.get(f"{key}_url") or default) for key, (_, default) in spec.urls.items()
     }
     return ServiceSettings(name, urls, present, sandbox=False)
+
+
+def real_urls(name: str) -> dict[str, str]:
+    """Service `name`'s real base URLs by key: what its URL variables default to."""
+    return {key: default for key, (_, default) in _spec(name).urls.items()}
 
 
 def _spec(name: str) -> _ServiceSpec:

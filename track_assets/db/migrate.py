@@ -66,6 +66,14 @@ def head_revision() -> str:
     return heads[0]
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this version's migrations know; a database at another was migrated by a
+    newer track_assets."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(script_revision.revision for script_revision in script.walk_revisions())
+
+
 def current_revision(bind: Engine | Connection) -> str | None:
     """The revision the database is at; None for an empty (never migrated) database."""
     if isinstance(bind, Connection):
@@ -117,9 +125,7 @@ def _upgrade_locked(conn: Connection) -> None:
     head = head_revision()
     if current == head:
         return
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {script_revision.revision for script_revision in script.walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         raise SchemaError(
             f"the database is at revision {current!r}, which this version of track_assets does "
             f"not know (its latest is {head!r}); it was migrated by a newer track_assets. "

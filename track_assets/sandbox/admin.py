@@ -1,4 +1,5 @@
-"""The sandbox's admin endpoint (own port): health, counters, faults, clock, limits and config."""
+"""The sandbox's admin endpoint (own port): health, counters, faults, clock, limits, config and
+the ids to probe it with."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def build_admin_app(
     clock: SandboxClock,
     counters: Counters,
     describe_config: Callable[[], dict[str, Any]],
+    probes: Mapping[str, str] | None = None,
 ) -> Starlette:
     """JSON in and out; bad input answers 400 {"error": "..."}."""
 
@@ -116,6 +118,9 @@ def build_admin_app(
     async def get_config(request: Request) -> JSONResponse:
         return JSONResponse(describe_config())
 
+    async def get_probes(request: Request) -> JSONResponse:
+        return JSONResponse(dict(probes or {}))
+
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/counters", get_counters, methods=["GET"]),
@@ -128,6 +133,7 @@ def build_admin_app(
         Route("/limits", set_limits, methods=["POST"]),
         Route("/limits/reset", reset_limits, methods=["POST"]),
         Route("/config", get_config, methods=["GET"]),
+        Route("/probes", get_probes, methods=["GET"]),
     ]
 
     async def bad_request(request: Request, error: Exception) -> JSONResponse:

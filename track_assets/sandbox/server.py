@@ -20,6 +20,7 @@ from track_assets.sandbox.credentials import issue_credentials
 from track_assets.sandbox.faults import FaultConfig, FaultInjector, FaultMiddleware
 from track_assets.sandbox.hosting import LoopbackHost
 from track_assets.sandbox.options import ADMIN, SandboxOptions
+from track_assets.sandbox.probes import probe_ids
 from track_assets.sandbox.rate_limits import ServiceLimits
 from track_assets.sandbox.request_counting import CountingMiddleware
 from track_assets.sandbox.runtime_file import (
@@ -137,7 +138,9 @@ class SandboxServer:
                 labeler=spec.endpoint_label,
             )
             host.attach(spec.name, stack)
-        admin = build_admin_app(self._contexts, self.clock, self.counters, self.describe)
+        admin = build_admin_app(
+            self._contexts, self.clock, self.counters, self.describe, probe_ids(self.catalog)
+        )
         host.attach(ADMIN, admin)
         host.start()
         self._runtime = SandboxRuntime(

@@ -111,6 +111,7 @@ class NotInPlan(Exception):
         self.service = SERVICE
         self.endpoint = endpoint
         self.what = what
+        self.detail = detail  # what Chartmetric said, if anything
 
 
 # --- token and rate-limit handling ------------------------------------------------------------

@@ -106,7 +106,7 @@ class ClientCredentialsTokens(TokenCache):
         if response.status_code != 200:
             error = parse_error(response.content)
             if error.oauth_error == "invalid_client":
-                raise SpotifyCredentialsRejected(error.description)
+                raise SpotifyCredentialsRejected(error.description, response.status_code)
             raise SpotifyApiError(
                 endpoint=TOKEN_ENDPOINT,
                 status=response.status_code,

@@ -198,16 +198,17 @@ class SpotifyError(Exception):
 
 
 class SpotifyCredentialsRejected(SpotifyError):
-    """The accounts service refused the client id or secret."""
+    """The accounts service refused the client id or secret (`invalid_client`)."""
 
-    def __init__(self, description: str | None) -> None:
+    def __init__(self, description: str | None, status: int | None = None) -> None:
         self.description = description
+        self.status = status
+        said = (f"HTTP {status} " if status else "") + "invalid_client"
+        said += f": {description}" if description else ""
         super().__init__(
-            "Spotify rejected the app credentials"
-            + (f" ({description})" if description else "")
-            + ". Check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET: they must be the Client ID "
-            "and Client secret of an app on https://developer.spotify.com/dashboard (unset both "
-            "to use the sandbox)."
+            f"Spotify rejected the app credentials ({said}). Check SPOTIFY_CLIENT_ID and "
+            "SPOTIFY_CLIENT_SECRET: they must be the Client ID and Client secret of an app on "
+            "https://developer.spotify.com/dashboard (unset both to use the sandbox)."
         )
 
 

@@ -107,6 +107,8 @@ def test_bad_credentials_are_rejected_with_what_to_check(
     message = str(raised.value)
     assert "SPOTIFY_CLIENT_ID" in message and "SPOTIFY_CLIENT_SECRET" in message
     assert raised.value.description in ("Invalid client", "Invalid client secret")
+    assert raised.value.status == 400
+    assert f"(HTTP 400 invalid_client: {raised.value.description})" in message
     counts = served(sandbox)
     assert counts.count("/api/token", 400) == 1
     assert counts.total == 1  # no Web API call was attempted
