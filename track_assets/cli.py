@@ -424,5 +424,14 @@ def _add_sandbox_commands() -> None:
 
 _add_sandbox_commands()
 
+
+def _add_report_command() -> None:
+    from track_assets.report.command import report
+
+    main.add_command(report)
+
+
+_add_report_command()
+
 if __name__ == "__main__":
     sys.exit(main())
