@@ -2,7 +2,8 @@
 (stream_velocity > 0) who are unrepresented at The MLC on the track's work, or whose work is
 unsigned or split, one ranked row per songwriter (best velocity, velocity sum, streams, name).
 Writes songwriter_leads.csv/.parquet and tracks.csv/.parquet into the export folder
-(the `exports` resource; TRACK_ASSETS_EXPORT_DIR). The rule and the columns: README.md, "Songwriter leads"."""
+(the `exports` resource; TRACK_ASSETS_EXPORT_DIR), and the leads report beside them. The rule
+and the columns: README.md, "Songwriter leads"."""
 
 import csv
 import time
@@ -20,6 +21,7 @@ from track_assets.enrichment.exports import (
 from track_assets.enrichment.phase_report import markdown_table
 from track_assets.enrichment.songwriter_leads import lead_counts_by_reason, lead_preview
 from track_assets.phases import SONGWRITER_LEADS, Field
+from track_assets.report.render import top_growth_markdown, write_leads_report
 
 TOP_LEADS = 20
 LEAD_COLUMNS = [Field(name, kind) for name, kind in LEAD_COLUMN_KINDS.items()]
@@ -34,8 +36,9 @@ def songwriter_leads(
     with database.engine().connect() as conn:
         leads = compute_songwriter_leads(conn)
         tracks = export_tracks(conn, directory)
-    files = export_songwriter_leads(leads, directory)
-    context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
+        files = export_songwriter_leads(leads, directory)
+        context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
+        report = _leads_report_metadata(context, conn, leads, directory)
     yield dg.MaterializeResult(
         metadata={
             "leads": dg.MetadataValue.int(len(leads)),
@@ -49,6 +52,7 @@ def songwriter_leads(
             "tracks_csv": dg.MetadataValue.path(str(tracks.csv)),
             "tracks_parquet": dg.MetadataValue.path(str(tracks.parquet)),
             "top_leads": dg.MetadataValue.md(markdown_table(lead_preview(leads[:TOP_LEADS]))),
+            **report,
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
         }
     )
@@ -59,6 +63,22 @@ def songwriter_leads(
         passed=exist and csv_rows == len(leads),
         metadata={"files_exist": exist, "csv_rows": csv_rows, "leads": len(leads)},
     )
+
+
+def _leads_report_metadata(context, conn, leads, directory) -> dict[str, dg.MetadataValue]:
+    """Write the leads report; its path and the top leads' growth as a picture. The report is a
+    view of the leads just exported: failing to write it is a warning, never a failed ranking."""
+    try:
+        report = write_leads_report(conn, directory, leads=leads)
+        growth = top_growth_markdown(report.data)
+    except Exception as error:
+        context.log.warning(f"the leads report was not written: {error!r}")
+        return {"leads_report": dg.MetadataValue.text(f"not written: {error!r}")}
+    context.log.info(f"leads report written to {report.path} ({report.size:,} bytes)")
+    return {
+        "leads_report": dg.MetadataValue.path(str(report.path)),
+        "top_leads_growth": dg.MetadataValue.md(growth),
+    }
 
 
 def _csv_data_rows(path) -> int:
