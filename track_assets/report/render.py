@@ -18,7 +18,12 @@ from track_assets.enrichment.phase_report import Coverage
 from track_assets.enrichment.songwriter_leads import SongwriterLead
 from track_assets.progress import Steps
 from track_assets.report.changes import Changes, compare, read_state, report_figures, write_state
-from track_assets.report.charts import lead_chart_svg, top_growth_png, track_colour
+from track_assets.report.charts import (
+    CHARTED_TRACKS,
+    lead_chart_svg,
+    top_growth_png,
+    track_colour,
+)
 from track_assets.report.gather import ReportData, gather_report_data
 
 REPORT_FILE = "songwriter_leads_report.html"
@@ -88,6 +93,7 @@ def render_report(data: ReportData, charts: Mapping[int, str | None], changes: C
             more_leads=len(data.ranked) - len(data.leads),
             reason_text=REASON_TEXT,
             colour=track_colour,
+            charted_tracks=CHARTED_TRACKS,
             playlists=data.coverage[1:],
             fields=list(data.coverage[0].coverage),
         )

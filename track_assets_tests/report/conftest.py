@@ -40,6 +40,8 @@ ALPHA, BETA = "A" * 22, "B" * 22
 PLAYLIST_NAMES = {ALPHA: "Alpha Hits", BETA: "Beta <b>Fresh</b>"}
 SCRIPT_NAME = "<script>alert('x')</script> Bo"
 DOLLAR_NAME = "Cy $Money$ Obi"
+# A track name that is HTML, and mathtext matplotlib cannot parse (drawn as it is, it fails).
+TRACK_2_NAME = "Song 2 <i>live</i> $^$"
 
 
 def tid(n: int) -> str:
@@ -90,7 +92,7 @@ def build_leads_database(conn) -> dict[str, int]:
             conn,
             Track(
                 spotify_track_id=track_id,
-                name=f"Song {case.track}",
+                name=TRACK_2_NAME if case.track == 2 else f"Song {case.track}",
                 isrc=f"QZ00000000{case.track:02d}",
             ),
             now=DAY0,

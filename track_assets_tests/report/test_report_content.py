@@ -18,6 +18,7 @@ from track_assets.db.engine import make_engine
 from track_assets.db.repository import set_credit_mlc_match
 from track_assets.db.tables import track_metric_snapshots
 from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, export_from_database
+from track_assets.report.charts import top_growth_tracks
 from track_assets.report.render import (
     REPORT_FILE,
     STATE_FILE,
@@ -32,6 +33,7 @@ from track_assets_tests.report.conftest import (
     NOW,
     PLAYLIST_NAMES,
     SCRIPT_NAME,
+    TRACK_2_NAME,
     plays_on,
     tid,
 )
@@ -152,9 +154,13 @@ def test_names_from_the_services_show_as_text_never_as_markup(report, page):
     assert [a.find("h2").text() for a in leads_shown(page)][1] == SCRIPT_NAME
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Bo" in html
     assert "<b>Fresh</b>" not in html and PLAYLIST_NAMES["B" * 22] in page.text()
+    # A track name is text in the tables and in the chart, drawn as written (not mathtext).
+    assert "<i>live</i>" not in html
+    ann = leads_shown(page)[0]
+    assert [t.text() for t in ann.find("svg").find_all("text")].count(TRACK_2_NAME) == 1
+    assert ann.find("tr", data_track_id=tid(2)).find("a").text() == TRACK_2_NAME
     # A stored link that is not http(s) is shown, not linked.
     assert 'href="javascript:' not in html
-    ann = leads_shown(page)[0]
     assert "javascript:alert(1)" in ann.find("ul", class_="links").text()
     assert [a.attrs["href"] for a in ann.find("ul", class_="links").find_all("a")] == [
         "https://instagram.com/annlee",
@@ -248,6 +254,19 @@ def test_the_top_leads_growth_is_a_small_png(report):
     png = base64.b64decode(match.group(1))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert 2_000 < len(png) < 60_000
+
+
+def test_the_picture_draws_each_best_track_once_with_its_leads(report):
+    """Ann Lee and Cy share their best track (track 1); Dee Fox has no history."""
+    lines = top_growth_tracks(report.data.leads)
+    assert [(t.track_id, [e.lead.writer_name for e in leads]) for t, leads in lines] == [
+        (tid(1), ["Ann Lee", DOLLAR_NAME]),
+        (tid(2), [SCRIPT_NAME]),
+    ]
+    # At most `top` tracks: the leads after the last one's are left out.
+    assert [(t.track_id, len(leads)) for t, leads in top_growth_tracks(report.data.leads, 1)] == [
+        (tid(1), 1)
+    ]
 
 
 def test_with_no_lead_yet_the_page_says_so(sqlite_url, engine_at_head, tmp_path):
