@@ -137,7 +137,11 @@ def gather_report_data(
                 LeadTrack(
                     track_id=track_id,
                     name=track.name,
-                    url=track.spotify_url or SPOTIFY_TRACK_URL.format(track_id),
+                    url=(
+                        track.spotify_url
+                        if _is_web_url(track.spotify_url)
+                        else SPOTIFY_TRACK_URL.format(track_id)
+                    ),
                     artists=artists.get(track_id, ()),
                     playlists=tuple(
                         p.name or p.spotify_playlist_id for p in playlists.get(track_id, ())
@@ -215,7 +219,11 @@ def lead_links(lead: SongwriterLead) -> tuple[Link, ...]:
 
 
 def _link(kind: str, text: str, url: str) -> Link:
-    return Link(kind, text, url if urlsplit(url).scheme in ("http", "https") else None)
+    return Link(kind, text, url if _is_web_url(url) else None)
+
+
+def _is_web_url(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in ("http", "https")
 
 
 def _reasons(credits: Iterable[LeadCredit]) -> dict[tuple[int, str], str]:

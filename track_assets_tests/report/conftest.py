@@ -93,6 +93,8 @@ def build_leads_database(conn) -> dict[str, int]:
             Track(
                 spotify_track_id=track_id,
                 name=TRACK_2_NAME if case.track == 2 else f"Song {case.track}",
+                # A stored URL that is not a web one is never a link (the track's page is).
+                spotify_url="javascript:alert(2)" if case.track == 1 else None,
                 isrc=f"QZ00000000{case.track:02d}",
             ),
             now=DAY0,

@@ -159,6 +159,8 @@ def test_names_from_the_services_show_as_text_never_as_markup(report, page):
     ann = leads_shown(page)[0]
     assert [t.text() for t in ann.find("svg").find_all("text")].count(TRACK_2_NAME) == 1
     assert ann.find("tr", data_track_id=tid(2)).find("a").text() == TRACK_2_NAME
+    song1 = ann.find("tr", data_track_id=tid(1)).find("a").attrs["href"]
+    assert song1 == f"https://open.spotify.com/track/{tid(1)}"  # not the stored javascript:
     # A stored link that is not http(s) is shown, not linked.
     assert 'href="javascript:' not in html
     assert "javascript:alert(1)" in ann.find("ul", class_="links").text()
