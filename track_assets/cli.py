@@ -455,5 +455,14 @@ def _add_doctor_command() -> None:
 
 _add_doctor_command()
 
+
+def _add_report_command() -> None:
+    from track_assets.report.command import report
+
+    main.add_command(report)
+
+
+_add_report_command()
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from track_assets.db.records import LeadCredit
 from track_assets.db.repository import (
     songwriter_lead_credits,
     songwriter_profiles,
@@ -98,9 +99,12 @@ class ExportedFiles:
 # --- what is exported -------------------------------------------------------------------------
 
 
-def compute_songwriter_leads(conn: Connection) -> list[SongwriterLead]:
-    """The ranked leads across every tracked playlist, with their MusicBrainz profiles."""
-    credits = songwriter_lead_credits(conn)
+def compute_songwriter_leads(
+    conn: Connection, credits: Sequence[LeadCredit] | None = None
+) -> list[SongwriterLead]:
+    """The ranked leads across every tracked playlist, with their MusicBrainz profiles;
+    `credits`: the writer credits already read (`songwriter_lead_credits`), else read here."""
+    credits = songwriter_lead_credits(conn) if credits is None else credits
     writers = {c.songwriter_id for c in credits if is_growing(c) and lead_reason(c)}
     return rank_songwriter_leads(credits, songwriter_profiles(conn, writers))
 
@@ -240,9 +244,9 @@ def write_export(
     csv_rows = [_encoded(row, columns, _ENCODED) for row in rows]
     parquet_path = directory / f"{basename}.parquet"
     csv_path = directory / f"{basename}.csv"
-    with _replacing(parquet_path) as temporary:
+    with replacing(parquet_path) as temporary:
         pq.write_table(pa.Table.from_pylist(parquet_rows, schema=parquet_schema), temporary)
-    with _replacing(csv_path) as temporary:
+    with replacing(csv_path) as temporary:
         pa_csv.write_csv(
             pa.Table.from_pylist(csv_rows, schema=csv_schema),
             temporary,
@@ -284,8 +288,10 @@ def json_cell(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-class _replacing:
-    """A temporary path next to `target`, renamed onto it on success, removed on failure."""
+class replacing:
+    """`with replacing(target) as temporary:` a temporary path next to `target` to write, renamed
+    onto it when the block succeeds (atomic: a reader sees the old file or the new one, never
+    half of one), removed when it fails."""
 
     def __init__(self, target: Path):
         self.target = target

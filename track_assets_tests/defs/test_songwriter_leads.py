@@ -1,7 +1,8 @@
 """Songwriter leads end to end: every phase for every playlist on two sandbox days (a copy of the
 shared enrichment is the first; a second snapshot gives velocity), then `songwriter_leads` in a
 real Dagster run. The leads are exactly the writers the catalog's ground truth implies, in rank
-order, and the CSV, the Parquet file and `track-assets export` hold exactly those rows."""
+order, and the CSV, the Parquet file, `track-assets export` and the leads report hold exactly
+those rows."""
 
 from __future__ import annotations
 
@@ -21,12 +22,18 @@ from track_assets.db.engine import shown_url
 from track_assets.db.tables import artist_songwriters, artists, songwriters, track_credits
 from track_assets.defs.assets.songwriter_leads import songwriter_leads
 from track_assets.defs.partitions import PLAYLISTS_PARTITION
-from track_assets.enrichment.exports import LEAD_COLUMN_KINDS, compute_songwriter_leads
+from track_assets.enrichment.exports import (
+    LEAD_COLUMN_KINDS,
+    TRACK_COLUMN_KINDS,
+    compute_songwriter_leads,
+)
+from track_assets.phases import FIELDS
 from track_assets.sandbox.catalog import ground_truth
 from track_assets.sandbox.catalog.names import name_tokens
 from track_assets.sandbox.catalog.truth import Tier
 from track_assets_tests.support.database import connection
 from track_assets_tests.support.exports import load_export, load_export_table
+from track_assets_tests.support.html_tree import parse_html
 from track_assets_tests.support.pipeline import PHASE_ASSETS
 
 pytestmark = [pytest.mark.chromium, pytest.mark.postgres, pytest.mark.slow]
@@ -221,6 +228,12 @@ def test_leads_equal_the_ground_truth_and_every_export_agrees(
     assert load_export(parquet_path, LEAD_COLUMN_KINDS) == rows
     assert Path(metadata["tracks_csv"].value).exists()
     assert metadata["tracks_exported"].value == len(ground_truth(catalog))
+    assert_the_report_shows_the_exports(
+        Path(metadata["leads_report"].value),
+        rows,
+        load_export(Path(metadata["tracks_csv"].value), TRACK_COLUMN_KINDS),
+    )
+    assert "](data:image/png;base64," in metadata["top_leads_growth"].value
 
     tracks = len(ground_truth(catalog))
     assert metadata["tables"].value == {
@@ -279,6 +292,30 @@ def assert_readme_sql_answers(url: str, rows: list[dict]) -> None:
         assert [(r.writer_name, r.instagram) for r in got] == [
             (row["writer_name"], row["social_links"]["instagram"]) for row in with_instagram
         ]
+
+
+def assert_the_report_shows_the_exports(report: Path, lead_rows, track_rows) -> None:
+    """The leads report beside the exports: the leads CSV's writers in its order, each with a
+    chart (every lead track has two days of snapshots), and per playlist the coverage the
+    tracks CSV gives (a field is covered when not empty)."""
+    page = parse_html(report.read_text(encoding="utf-8"))
+    leads = page.find_all("article", class_="lead")
+    assert [lead.find("h2").text() for lead in leads] == [row["writer_name"] for row in lead_rows]
+    assert all(len(lead.find_all("svg")) == 1 for lead in leads)
+    table = page.find("table", class_="coverage")
+    columns = [th.attrs["title"] for th in table.find("thead").find_all("th")[1:]]
+    shown = {
+        tr.find("th").text(): dict(
+            zip(columns, (td.attrs["title"] for td in tr.find_all("td")), strict=True)
+        )
+        for tr in table.find("tbody").find_all("tr")
+    }
+    for playlist in columns:
+        tracks = [r for r in track_rows if not playlist or playlist in r["playlist_ids"]]
+        for name in (f.name for f in FIELDS):
+            have = sum(1 for r in tracks if r[name] not in (None, [], {}))
+            assert shown[name][playlist] == f"{have} of {len(tracks)}", (playlist, name)
+    assert len(columns) == 1 + len({p for r in track_rows for p in r["playlist_ids"]})
 
 
 def reasons_of(want: ExpectedLead) -> list[str]:

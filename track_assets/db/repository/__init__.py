@@ -36,7 +36,11 @@ from track_assets.db.repository.exports import (
     tracked_tracks,
 )
 from track_assets.db.repository.leads import songwriter_lead_credits, songwriter_profiles
-from track_assets.db.repository.metrics import metric_history, upsert_metric_snapshot
+from track_assets.db.repository.metrics import (
+    metric_histories,
+    metric_history,
+    upsert_metric_snapshot,
+)
 from track_assets.db.repository.mlc import (
     get_mlc_work,
     link_track_mlc_work,
@@ -141,6 +145,7 @@ __all__ = [
     "list_track_credits",
     "mark_missing_memberships_removed",
     "mark_playlist_removed",
+    "metric_histories",
     "metric_history",
     "mlc_party_key",
     "musicbrainz_answers_since",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from track_assets.db.records import MetricSnapshot
-from track_assets.db.statements import known_values, upsert_row
+from track_assets.db.statements import in_chunks, known_values, upsert_row
 from track_assets.db.tables import track_metric_snapshots
 
 
@@ -43,3 +44,24 @@ def metric_history(
     if source is not None:
         query = query.where(track_metric_snapshots.c.source == source)
     return [MetricSnapshot.from_row(row) for row in conn.execute(query)]
+
+
+def metric_histories(
+    conn: Connection, track_ids: Iterable[str], *, source: str
+) -> dict[str, list[MetricSnapshot]]:
+    """The snapshots of one source for each of these tracks that has any, oldest day first;
+    one query per chunk of tracks, never one per track."""
+    found: dict[str, list[MetricSnapshot]] = {}
+    for chunk in in_chunks(sorted(set(track_ids))):
+        query = (
+            select(track_metric_snapshots)
+            .where(
+                track_metric_snapshots.c.track_id.in_(chunk),
+                track_metric_snapshots.c.source == source,
+            )
+            .order_by(track_metric_snapshots.c.track_id, track_metric_snapshots.c.captured_on)
+        )
+        for row in conn.execute(query):
+            snapshot = MetricSnapshot.from_row(row)
+            found.setdefault(snapshot.track_id, []).append(snapshot)
+    return found

@@ -2,8 +2,9 @@
 (stream_velocity > 0) who are unrepresented at The MLC on the track's work, or whose work is
 unsigned or split, one ranked row per songwriter (best velocity, velocity sum, streams, name).
 Writes songwriter_leads.csv/.parquet and tracks.csv/.parquet into the export folder
-(the `exports` resource; TRACK_ASSETS_EXPORT_DIR), and the same rows as the tables
-export_songwriter_leads and export_tracks in the database. The rule and the columns: README.md, "Songwriter leads"."""
+(the `exports` resource; TRACK_ASSETS_EXPORT_DIR), the leads report beside them, and the same
+rows as the tables export_songwriter_leads and export_tracks in the database. The rule and the
+columns: README.md, "Songwriter leads"."""
 
 import csv
 import time
@@ -22,6 +23,7 @@ from track_assets.enrichment.exports import (
 from track_assets.enrichment.phase_report import markdown_table
 from track_assets.enrichment.songwriter_leads import lead_counts_by_reason, lead_preview
 from track_assets.phases import SONGWRITER_LEADS, Field
+from track_assets.report.render import top_growth_markdown, write_leads_report
 
 TOP_LEADS = 20
 LEAD_COLUMNS = [Field(name, kind) for name, kind in LEAD_COLUMN_KINDS.items()]
@@ -36,10 +38,12 @@ def songwriter_leads(
     with database.engine().connect() as conn:
         leads = compute_songwriter_leads(conn)
         tracks = export_tracks(conn, directory)
-    files = export_songwriter_leads(leads, directory)
+        files = export_songwriter_leads(leads, directory)
+        context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
+        report = _leads_report_metadata(context, conn, leads, directory)
     with database.engine().begin() as conn:
         tables = export_into_tables(conn, leads=leads)
-    context.log.info(f"{len(leads)} songwriter leads exported to {directory} and as tables")
+    context.log.info(f"and as the tables {', '.join(t.table for t in tables)}")
     yield dg.MaterializeResult(
         metadata={
             "leads": dg.MetadataValue.int(len(leads)),
@@ -54,6 +58,7 @@ def songwriter_leads(
             "tracks_parquet": dg.MetadataValue.path(str(tracks.parquet)),
             "tables": dg.MetadataValue.json({t.table: t.rows for t in tables}),
             "top_leads": dg.MetadataValue.md(markdown_table(lead_preview(leads[:TOP_LEADS]))),
+            **report,
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - started, 3)),
         }
     )
@@ -64,6 +69,22 @@ def songwriter_leads(
         passed=exist and csv_rows == len(leads),
         metadata={"files_exist": exist, "csv_rows": csv_rows, "leads": len(leads)},
     )
+
+
+def _leads_report_metadata(context, conn, leads, directory) -> dict[str, dg.MetadataValue]:
+    """Write the leads report; its path and the top leads' growth as a picture. The report is a
+    view of the leads just exported: failing to write it is a warning, never a failed ranking."""
+    try:
+        report = write_leads_report(conn, directory, leads=leads)
+        growth = top_growth_markdown(report.data)
+    except Exception as error:
+        context.log.warning(f"the leads report was not written: {error!r}")
+        return {"leads_report": dg.MetadataValue.text(f"not written: {error!r}")}
+    context.log.info(f"leads report written to {report.path} ({report.size:,} bytes)")
+    return {
+        "leads_report": dg.MetadataValue.path(str(report.path)),
+        "top_leads_growth": dg.MetadataValue.md(growth),
+    }
 
 
 def _csv_data_rows(path) -> int:
