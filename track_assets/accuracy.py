@@ -14,6 +14,7 @@ from typing import Any
 
 from track_assets.db.statuses import CreditRole
 from track_assets.sandbox.catalog.hard_cases import HardCase, HardCases
+from track_assets.settings import SELECTING_VARIABLES
 
 CATEGORIES = ("mlc_writers", "musicbrainz_links", "works", "publisher_statuses", "leads")
 CATEGORY_TITLES = {
@@ -26,13 +27,7 @@ CATEGORY_TITLES = {
 # The pipeline's environment while it runs: every service on the in-process sandbox, nothing
 # sent to a webhook, whatever the shell holds.
 _CLEARED_VARIABLES = (
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
-    "MUSICBRAINZ_CONTACT",
+    *SELECTING_VARIABLES,
     "SPOTIFY_API_TIER",
     "TRACK_ASSETS_WEBHOOK_URL",
     "TRACK_ASSETS_WEBHOOK_SECRET",

@@ -145,6 +145,11 @@ _SERVICES: dict[str, _ServiceSpec] = {
 }
 
 SERVICE_NAMES = tuple(_SERVICES)
+# The variables whose being set selects a real service: the credentials, and MusicBrainz's
+# contact (everything a deployment sets to leave the sandbox).
+SELECTING_VARIABLES = tuple(
+    dict.fromkeys(spec.fields[f] for spec in _SERVICES.values() for f in spec.selectors)
+)
 
 # Resource key -> {field: the variable that configures it}: the bindings in defs/resources.py.
 RESOURCE_VARIABLES: dict[str, dict[str, str]] = {

@@ -18,6 +18,7 @@ from track_assets.settings import (
     CELERY_BROKER_VARIABLE,
     DATABASE_URL_VARIABLE,
     SANDBOX_VARIABLE,
+    SELECTING_VARIABLES,
     SERVICE_NAMES,
     WEBHOOK_SECRET_VARIABLE,
     ConfigurationError,
@@ -35,16 +36,11 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # The variables whose values are secrets (or identify an account) and are never shown. The
 # MusicBrainz contact is none: it is sent in every User-Agent, and the doctor shows it.
+NOT_SECRET = frozenset({"MUSICBRAINZ_CONTACT"})
 SECRET_VARIABLES = (
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
+    *(v for v in SELECTING_VARIABLES if v not in NOT_SECRET),
     WEBHOOK_SECRET_VARIABLE,
 )
-NOT_SECRET = frozenset({"MUSICBRAINZ_CONTACT"})
 # URLs whose password is a secret: the pipeline's database, the Dagster instance's PostgreSQL
 # (dagster_home/postgres/dagster.yaml reads DAGSTER_PG_URL), the Celery broker.
 URL_VARIABLES = (DATABASE_URL_VARIABLE, "DAGSTER_PG_URL", CELERY_BROKER_VARIABLE)

@@ -7,6 +7,7 @@ import dagster as dg
 
 import track_assets.defs.assets
 from track_assets import phases
+from track_assets.settings import SELECTING_VARIABLES
 
 _BY_NAME = {
     a.key.to_user_string(): a
@@ -25,13 +26,7 @@ PHASE_ASSETS = (
 
 # Unset in tests: credentials select real services, the others change where things go.
 OUTSIDE_VARIABLES = (
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "SPOTIFY_SP_DC",
-    "CHARTMETRIC_REFRESH_TOKEN",
-    "MLC_USERNAME",
-    "MLC_PASSWORD",
-    "MUSICBRAINZ_CONTACT",
+    *SELECTING_VARIABLES,
     "TRACK_ASSETS_SANDBOX",
     "SPOTIFY_API_TIER",
     "TRACK_ASSETS_DATABASE_URL",
