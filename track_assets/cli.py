@@ -219,27 +219,26 @@ def export(which: str, directory: str | None, to_database: bool) -> None:
     from pathlib import Path
 
     from track_assets.db.engine import DatabaseNotFound, SchemaNotCurrent, shown_url
-    from track_assets.enrichment.exports import EXPORTS, export_from_database, export_into_tables
+    from track_assets.enrichment.exports import EXPORTS, compute_export
     from track_assets.progress import progress
 
     names = EXPORTS if which == "all" else (which,)
+    folder = Path(directory) if directory else _settings().export_dir
     try:
         with (
             _database(create_missing=False) as engine,
-            progress("exporting", total=len(names) * (1 + to_database)) as steps,
+            progress("exporting", total=len(names)) as steps,
         ):
             written, tables = [], []
             for name in names:
                 steps.describe(f"exporting {name}")
-                with engine.connect() as conn:
-                    folder = Path(directory) if directory else _settings().export_dir
-                    written += export_from_database(conn, folder, (name,))
+                # A table is written in the transaction that read its rows; files need only a read.
+                with engine.begin() if to_database else engine.connect() as conn:
+                    computed = compute_export(conn, name)
+                    written.append(computed.write_files(folder))
+                    if to_database:
+                        tables.append(computed.write_table(conn))
                 steps.advance()
-                if to_database:
-                    steps.describe(f"exporting {name} into the database")
-                    with engine.begin() as conn:
-                        tables += export_into_tables(conn, (name,))
-                    steps.advance()
     except (DatabaseNotFound, SchemaNotCurrent) as error:
         raise click.ClickException(f"nothing to export: {error}") from None
     for files in written:

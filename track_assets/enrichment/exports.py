@@ -163,37 +163,6 @@ EXPORT_COLUMNS: dict[str, Mapping[str, ColumnKind]] = {
 EXPORT_FILES = {"tracks": TRACKS_FILE, "leads": LEADS_FILE}
 
 
-def export_rows(
-    conn: Connection, name: str, leads: Sequence[SongwriterLead] | None = None
-) -> list[dict[str, Any]]:
-    """The rows of export `name` ("tracks" or "leads"; `leads` when already ranked)."""
-    if name == "tracks":
-        return track_rows(conn)
-    if name == "leads":
-        return lead_rows(compute_songwriter_leads(conn) if leads is None else leads)
-    raise ValueError(f"unknown export {name!r}; one of {', '.join(EXPORTS)}")
-
-
-def export_songwriter_leads(leads: Sequence[SongwriterLead], directory: Path) -> ExportedFiles:
-    return write_export(lead_rows(leads), LEAD_COLUMN_KINDS, directory, LEADS_FILE, "leads")
-
-
-def export_tracks(conn: Connection, directory: Path) -> ExportedFiles:
-    return write_export(track_rows(conn), TRACK_COLUMN_KINDS, directory, TRACKS_FILE, "tracks")
-
-
-def export_from_database(
-    conn: Connection, directory: Path, which: Iterable[str] = EXPORTS
-) -> list[ExportedFiles]:
-    """Compute and write the named exports ("tracks", "leads") in the order given."""
-    return [
-        write_export(
-            export_rows(conn, name), EXPORT_COLUMNS[name], directory, EXPORT_FILES[name], name
-        )
-        for name in which
-    ]
-
-
 @dataclass(frozen=True)
 class ExportedTable:
     name: str  # tracks | leads
@@ -201,21 +170,42 @@ class ExportedTable:
     rows: int
 
 
-def export_into_tables(
-    conn: Connection,
-    which: Iterable[str] = EXPORTS,
-    leads: Sequence[SongwriterLead] | None = None,
-) -> list[ExportedTable]:
-    """Compute the named exports and write each as a table into the database `conn` reads,
-    in its transaction (export_tables.py)."""
-    from track_assets.enrichment.export_tables import write_export_table
+@dataclass(frozen=True)
+class Export:
+    """One export's rows, computed once, written as its files and (export_tables.py) as its
+    table."""
 
-    written = []
-    for name in which:
-        rows = export_rows(conn, name, leads)
-        table = write_export_table(conn, name, rows, EXPORT_COLUMNS[name])
-        written.append(ExportedTable(name, table, len(rows)))
-    return written
+    name: str  # tracks | leads
+    rows: list[dict[str, Any]]
+
+    def write_files(self, directory: Path) -> ExportedFiles:
+        columns = EXPORT_COLUMNS[self.name]
+        return write_export(self.rows, columns, directory, EXPORT_FILES[self.name], self.name)
+
+    def write_table(self, conn: Connection) -> ExportedTable:
+        """Replace the export's table in `conn`'s database, in its transaction."""
+        from track_assets.enrichment.export_tables import write_export_table
+
+        table = write_export_table(conn, self.name, self.rows, EXPORT_COLUMNS[self.name])
+        return ExportedTable(self.name, table, len(self.rows))
+
+
+def compute_export(
+    conn: Connection, name: str, leads: Sequence[SongwriterLead] | None = None
+) -> Export:
+    """Export `name` ("tracks" or "leads"; `leads` when already ranked) from the database."""
+    if name == "tracks":
+        return Export(name, track_rows(conn))
+    if name == "leads":
+        return Export(name, lead_rows(compute_songwriter_leads(conn) if leads is None else leads))
+    raise ValueError(f"unknown export {name!r}; one of {', '.join(EXPORTS)}")
+
+
+def export_from_database(
+    conn: Connection, directory: Path, which: Iterable[str] = EXPORTS
+) -> list[ExportedFiles]:
+    """Compute and write the named exports' files in the order given."""
+    return [compute_export(conn, name).write_files(directory) for name in which]
 
 
 def write_export(

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from track_assets.db.types import utc_now
 from track_assets.enrichment.chartmetric_playlist_search import PlaylistSearch
 from track_assets.enrichment.playlist_fetch import (
     FetchedItem,
@@ -38,13 +37,12 @@ def sources_in_order(
     spotify_api: Callable[[], SpotifyApiClient],
     spotify_web: Callable[[], SpotifyWebClient],
     playlist_id: str,
-    known: KnownVersion | None = None,
-    search: PlaylistSearch | None = None,
+    known: KnownVersion | None,
+    search: PlaylistSearch,
 ) -> list[Source]:
     """Chartmetric (its copy kept only when Spotify does not contradict it), then the Web API,
-    then the web player. Each argument gives its client, opened on first use; `search` finds
-    Chartmetric's copy (a fresh search, kept nowhere, when None)."""
-    search = search or PlaylistSearch(playlist_id, None, now=utc_now(), keep=lambda _: None)
+    then the web player. Each client argument gives its client, opened on first use; `search`
+    finds Chartmetric's copy of the playlist."""
     listings = [
         (
             "spotify_api",

@@ -4,7 +4,6 @@ and what is stored is what the catalog holds."""
 
 from __future__ import annotations
 
-import dagster as dg
 import pytest
 
 from track_assets.db.repository import (
@@ -13,9 +12,8 @@ from track_assets.db.repository import (
     latest_playlist_fetch,
     playlist_memberships,
 )
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets_tests.support.database import connection
+from track_assets_tests.support.pipeline import fetch_playlist
 
 pytestmark = pytest.mark.chromium
 
@@ -24,17 +22,6 @@ def expected_method(catalog, playlist, tier: str) -> str:
     if any(cm.spotify_playlist_id == playlist.id for cm in catalog.cm_playlists):
         return "chartmetric"
     return "spotify_api" if tier == "extended" else "web_player"
-
-
-def materialize(instance, resources, playlist_id: str) -> dg.ExecuteInProcessResult:
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
-    return dg.materialize(
-        [playlist_tracks],
-        partition_key=playlist_id,
-        instance=instance,
-        resources=resources,
-        raise_on_error=False,
-    )
 
 
 def test_each_playlist_is_read_by_the_source_the_catalog_and_tier_imply(catalog, enriched, tier):
@@ -84,7 +71,7 @@ def test_an_unknown_playlist_fails_naming_the_playlist_and_each_answer(
     sandbox, resources, instance
 ):
     unknown = "0000000000000000000000"
-    result = materialize(instance, resources, unknown)
+    result = fetch_playlist(instance, resources, unknown)
     assert not result.success
     failure = result.failure_data_for_node("playlist_tracks")
     message = failure.user_failure_data.description if failure.user_failure_data else str(failure)

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from track_assets.db.repository import latest_playlist_fetch, playlist_track_ids
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.sandbox.catalog import Catalog, generate_catalog, load_catalog
+from track_assets_tests.support.pipeline import fetch_playlist
 
 pytestmark = pytest.mark.chromium
 
@@ -56,14 +55,7 @@ def agreeing_playlist(catalog: Catalog):
 
 
 def materialize(instance, resources, playlist_id: str) -> dg.ExecuteInProcessResult:
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
-    result = dg.materialize(
-        [playlist_tracks],
-        partition_key=playlist_id,
-        instance=instance,
-        resources=resources,
-        raise_on_error=False,
-    )
+    result = fetch_playlist(instance, resources, playlist_id)
     assert result.success, playlist_id
     return result
 

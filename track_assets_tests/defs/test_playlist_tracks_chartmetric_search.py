@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import dagster as dg
 import pytest
 from sqlalchemy import create_engine, update
 
@@ -17,8 +16,7 @@ from track_assets.db.repository import (
     playlist_track_ids,
 )
 from track_assets.db.tables import chartmetric_playlists
-from track_assets.defs.assets.playlist_tracks import playlist_tracks
-from track_assets.defs.partitions import PLAYLISTS_PARTITION
+from track_assets_tests.support.pipeline import fetch_playlist
 
 pytestmark = pytest.mark.chromium
 
@@ -35,14 +33,7 @@ def tier(request) -> str:
 
 def fetch(instance, resources, playlist_id: str) -> dict:
     """One real run of phase 0 on the playlist: its materialization's metadata."""
-    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
-    result = dg.materialize(
-        [playlist_tracks],
-        partition_key=playlist_id,
-        instance=instance,
-        resources=resources,
-        raise_on_error=False,
-    )
+    result = fetch_playlist(instance, resources, playlist_id)
     assert result.success, playlist_id
     return result.asset_materializations_for_node("playlist_tracks")[0].metadata
 
@@ -133,6 +124,7 @@ def test_a_kept_id_chartmetric_no_longer_knows_is_searched_again_and_replaced(
 
     assert chartmetric_requests(again, PLAYLIST_TRACKS) == {404: 1, 200: 1}
     assert chartmetric_requests(again, SEARCH) == {200: 1}
+    assert again["chartmetric_searches_kept"].value == 0  # the kept answer did not serve
     assert again["fetch_method"].value == "chartmetric"
     assert kept(resources, playlist.id).chartmetric_id == copy.id
 

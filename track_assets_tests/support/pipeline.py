@@ -7,6 +7,7 @@ import dagster as dg
 
 import track_assets.defs.assets
 from track_assets import phases
+from track_assets.defs.partitions import PLAYLISTS_PARTITION
 from track_assets.settings import SELECTING_VARIABLES
 
 _BY_NAME = {
@@ -34,3 +35,16 @@ OUTSIDE_VARIABLES = (
     "TRACK_ASSETS_WEBHOOK_SECRET",
     "TRACK_ASSETS_CELERY_BROKER",
 )
+
+
+def fetch_playlist(instance, resources, playlist_id: str) -> dg.ExecuteInProcessResult:
+    """Phase 0 of one playlist in a real in-process run (its partition added first); the run
+    may fail: the caller says what it expects."""
+    instance.add_dynamic_partitions(PLAYLISTS_PARTITION, [playlist_id])
+    return dg.materialize(
+        [PHASE_ASSETS[0]],
+        partition_key=playlist_id,
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+    )

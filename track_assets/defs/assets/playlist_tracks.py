@@ -102,15 +102,15 @@ def _fetch(
     """Fetch one playlist from the first source that serves it, and store it: its summary
     for the materialization, its track items and how many tracks were stored. Chartmetric's
     search answer given after `searched_since` is used instead of searching (the playlist is
-    added to `searches_kept`)."""
+    added to `searches_kept` when the kept answer served, no search sent)."""
     with run.storing() as conn:
         known = known_version(conn, playlist_id)
         kept = chartmetric_playlist_search_since(conn, playlist_id, since=searched_since)
     search = PlaylistSearch(playlist_id, kept, now=run.now, keep=functools.partial(_keep, run))
-    if kept is not None:
-        searches_kept.append(playlist_id)
     sources = sources_in_order(*opened, playlist_id, known, search)
     result = fetch_first_available(playlist_id, sources)
+    if search.from_before:
+        searches_kept.append(playlist_id)
     run.context.log.info(f"{playlist_id}: {result.reason}")
     with run.storing() as conn:
         stored = store_playlist_fetch(

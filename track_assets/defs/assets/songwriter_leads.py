@@ -14,11 +14,10 @@ import dagster as dg
 from track_assets.defs.phase_asset import column_schema, phase_asset
 from track_assets.defs.resources import DatabaseResource, ExportsResource
 from track_assets.enrichment.exports import (
+    EXPORTS,
     LEAD_COLUMN_KINDS,
+    compute_export,
     compute_songwriter_leads,
-    export_into_tables,
-    export_songwriter_leads,
-    export_tracks,
 )
 from track_assets.enrichment.phase_report import markdown_table
 from track_assets.enrichment.songwriter_leads import lead_counts_by_reason, lead_preview
@@ -37,12 +36,13 @@ def songwriter_leads(
     directory = exports.path()
     with database.engine().connect() as conn:
         leads = compute_songwriter_leads(conn)
-        tracks = export_tracks(conn, directory)
-        files = export_songwriter_leads(leads, directory)
+        computed = {name: compute_export(conn, name, leads) for name in EXPORTS}
+        tracks = computed["tracks"].write_files(directory)
+        files = computed["leads"].write_files(directory)
         context.log.info(f"{len(leads)} songwriter leads exported to {directory}")
         report = _leads_report_metadata(context, conn, leads, directory)
     with database.engine().begin() as conn:
-        tables = export_into_tables(conn, leads=leads)
+        tables = [export.write_table(conn) for export in computed.values()]
     context.log.info(f"and as the tables {', '.join(t.table for t in tables)}")
     yield dg.MaterializeResult(
         metadata={
